@@ -1,0 +1,37 @@
+// dtmem command-line entry: dispatches to one module per subcommand so each stays small.
+// Exit codes: 0 ok, 1 findings at error severity (check) or disagreement (compare), 2 usage or I/O error.
+
+type Command = (args: string[]) => Promise<number>;
+
+const commands: Record<string, () => Promise<{ run: Command }>> = {
+  flatten: () => import('./flatten.js'),
+  simulate: () => import('./simulate.js'),
+};
+
+const usage = `usage: dtmem <command> [options]
+commands:
+  flatten BOARD.dts [-I dir]... [--canonical|--canonical-nophandle]   print the merged tree
+  simulate BOARD.dts [--arch arm|arm-lpae|arm64] [--bootargs "..."] [--json]
+                                                      simulate the boot up to mem_init
+`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '-h' || name === '--help') {
+    process.stdout.write(usage);
+    return name ? 0 : 2;
+  }
+  const load = commands[name];
+  if (!load) {
+    process.stderr.write(`dtmem: unknown command '${name}'\n${usage}`);
+    return 2;
+  }
+  try {
+    return await (await load()).run(rest);
+  } catch (e) {
+    process.stderr.write(`dtmem ${name}: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 2;
+  }
+}
+
+main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
