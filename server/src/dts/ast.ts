@@ -1,0 +1,94 @@
+// The parsed form of one preprocessed devicetree source, before merging: what dtc's bison actions
+// build (dtc-parser.y) — node definitions with their properties already evaluated to bytes plus
+// reference markers, and the top-level statements in source order. Offsets index the parsed text.
+
+/** A reference or label inside a property value, at a byte offset of the value (dtc `struct marker`). */
+export interface Marker {
+  /** `phandle`: `&x` inside `< >` (4 placeholder bytes at `offset`); `path`: `&x` outside cells
+   * (the full path plus NUL is inserted at `offset`); `label`: a label inside the value. */
+  kind: 'phandle' | 'path' | 'label';
+  offset: number;
+  /** Label name, `/abs/path`, or `label/rel/path`. */
+  ref: string;
+  start: number;
+  end: number;
+}
+
+export interface Data {
+  bytes: Uint8Array;
+  markers: Marker[];
+}
+
+export interface Label {
+  name: string;
+  start: number;
+  end: number;
+}
+
+export interface PropDef {
+  name: string;
+  labels: Label[];
+  /** `/delete-property/ name;` */
+  deleted: boolean;
+  data: Data;
+  /** Whole statement, and the name token. */
+  start: number;
+  end: number;
+  nameStart: number;
+  nameEnd: number;
+  /** The value after `=`, when there is one. */
+  valueStart?: number;
+  valueEnd?: number;
+}
+
+export interface NodeDef {
+  name: string;
+  labels: Label[];
+  /** `/delete-node/ name;` inside a node. */
+  deleted: boolean;
+  /** `/omit-if-no-ref/` prefix. */
+  omit: boolean;
+  props: PropDef[];
+  children: NodeDef[];
+  start: number;
+  end: number;
+  nameStart: number;
+  nameEnd: number;
+}
+
+export interface RefTarget {
+  /** Label name, `/abs/path` or `label/rel/path` (as dtc's DT_LABEL_REF / DT_PATH_REF text). */
+  ref: string;
+  start: number;
+  end: number;
+}
+
+export type TopStatement =
+  | { kind: 'root'; node: NodeDef }
+  | { kind: 'extend'; target: RefTarget; label?: Label; node: NodeDef }
+  | { kind: 'delete'; target: RefTarget; start: number; end: number }
+  | { kind: 'omit'; target: RefTarget; start: number; end: number };
+
+export interface MemReserveDef {
+  address: bigint;
+  size: bigint;
+  labels: Label[];
+  start: number;
+  end: number;
+}
+
+export interface ParseError {
+  code: string;
+  message: string;
+  start: number;
+  end: number;
+  severity: 'error' | 'warning';
+}
+
+export interface DtsAst {
+  v1: boolean;
+  plugin: boolean;
+  memreserves: MemReserveDef[];
+  statements: TopStatement[];
+  errors: ParseError[];
+}

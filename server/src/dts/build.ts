@@ -1,0 +1,108 @@
+// From parsed source to the shared DtTree: merge (merge.ts), dtc's fixups (phandle.ts), then the
+// live nodes and properties become DtNode/DtProp with their final bytes and mapped source ranges.
+// Also collects what editor features need: labels, phandles, references with their targets.
+import type { DtsAst, ParseError } from './ast.js';
+import { mergeAst } from './merge.js';
+import { runFixups } from './phandle.js';
+import type { LNode } from './livetree.js';
+import type { OffsetMap } from './srcmap.js';
+import type { DtNode, DtProp, DtTree, Finding, SourceRange } from './tree.js';
+
+export interface Reference {
+  /** Label name, `/path` or `label/path` as written after `&`. */
+  name: string;
+  /** `phandle`: inside `< >`; `path`: a path reference value; `node`: a top-level `&x { }`,
+   * `/delete-node/ &x;` or `/omit-if-no-ref/ &x;`. */
+  kind: 'phandle' | 'path' | 'node';
+  range?: SourceRange;
+  /** The node it resolved to, when it still exists in the final tree. */
+  target?: DtNode;
+  /** The property holding it (phandle/path references). */
+  prop?: DtProp;
+}
+
+export interface BuildResult {
+  tree: DtTree;
+  findings: Finding[];
+  labels: Map<string, DtNode>;
+  phandles: Map<number, DtNode>;
+  references: Reference[];
+  /** Where each property's winning value was written (after `=`). */
+  valueRanges: Map<DtProp, SourceRange>;
+  plugin: boolean;
+}
+
+export function toFinding(e: ParseError, map: OffsetMap): Finding {
+  const f: Finding = { severity: e.severity, code: e.code, message: e.message };
+  const r = map.range(e.start, e.end);
+  if (r) f.range = r;
+  return f;
+}
+
+export function buildTree(ast: DtsAst, map: OffsetMap): BuildResult {
+  const merged = mergeAst(ast);
+  const fix = runFixups(merged.root, merged.index, ast.plugin);
+  const findings: Finding[] = [];
+  for (const e of [...ast.errors, ...merged.errors, ...fix.errors]) findings.push(toFinding(e, map));
+
+  const nodeOf = new Map<LNode, DtNode>();
+  const propOf = new Map<object, DtProp>();
+  const labels = new Map<string, DtNode>();
+  const phandles = new Map<number, DtNode>();
+  const valueRanges = new Map<DtProp, SourceRange>();
+  const convert = (ln: LNode, parent: DtNode | null): DtNode => {
+    const node: DtNode = { name: ln.name, parent, props: [], children: [], labels: [] };
+    nodeOf.set(ln, node);
+    for (const l of ln.labels) {
+      if (l.deleted) continue;
+      node.labels.push(l.name);
+      if (!labels.has(l.name)) labels.set(l.name, node);
+    }
+    const ranges: SourceRange[] = [];
+    for (const d of ln.defs) {
+      const r = map.range(d.nameStart, d.nameEnd);
+      if (r) ranges.push(r);
+    }
+    if (ranges.length) {
+      node.range = ranges[0];
+      node.ranges = ranges;
+    }
+    if (ln.phandle && !phandles.has(ln.phandle)) phandles.set(ln.phandle, node);
+    for (const p of ln.props) {
+      if (p.deleted) continue;
+      const prop: DtProp = { name: p.name, value: fix.values.get(p) ?? p.data.bytes, labels: p.labels.filter((l) => !l.deleted).map((l) => l.name) };
+      const r = map.range(p.def.start, p.def.end);
+      if (r) prop.range = r;
+      if (p.def.valueStart !== undefined && p.def.valueEnd !== undefined) {
+        const vr = map.range(p.def.valueStart, p.def.valueEnd);
+        if (vr) valueRanges.set(prop, vr);
+      }
+      propOf.set(p, prop);
+      node.props.push(prop);
+    }
+    for (const c of ln.children) if (!c.deleted) node.children.push(convert(c, node));
+    return node;
+  };
+  const root = convert(merged.root, null);
+  const tree: DtTree = {
+    root,
+    memreserves: ast.memreserves.map((m) => {
+      const r = map.range(m.start, m.end);
+      return r ? { address: m.address, size: m.size, range: r } : { address: m.address, size: m.size };
+    }),
+  };
+
+  const references: Reference[] = [];
+  const ref = (name: string, kind: Reference['kind'], start: number, end: number, target?: LNode, prop?: DtProp): void => {
+    const r: Reference = { name, kind };
+    const range = map.range(start, end);
+    if (range) r.range = range;
+    const t = target && nodeOf.get(target);
+    if (t) r.target = t;
+    if (prop) r.prop = prop;
+    references.push(r);
+  };
+  for (const f of merged.fragmentRefs) ref(f.ref, 'node', f.start, f.end, f.target);
+  for (const x of fix.refs) ref(x.marker.ref, x.kind, x.marker.start, x.marker.end, x.target, propOf.get(x.prop));
+  return { tree, findings, labels, phandles, references, valueRanges, plugin: ast.plugin };
+}

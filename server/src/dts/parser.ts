@@ -1,0 +1,345 @@
+// Recursive-descent parser for preprocessed DTS with exactly dtc 1.7.0's grammar (dtc-parser.y):
+// headers, /memreserve/s, `/ { }` and `&ref { }` fragments, /delete-node/ and /omit-if-no-ref/ at
+// the top level; inside nodes properties, /delete-property/, subnodes, /delete-node/ name; and
+// property values (strings, `< >` cells of integer_prim, `/bits/ N < >`, `[ ]` bytes, path refs,
+// labels anywhere). Values are evaluated here, as dtc's actions do. A syntax error becomes a
+// ParseError at the offending token; parsing resumes after the next `;` so the rest still counts.
+import { Lexer, type Token } from './lexer.js';
+import { parsePrim, type ExprContext } from './expr.js';
+import type { Data, DtsAst, Label, Marker, NodeDef, ParseError, PropDef, RefTarget, TopStatement } from './ast.js';
+
+class SyntaxAbort extends Error {}
+
+const MAX_DEPTH = 200;
+
+class ByteBuf {
+  buf = new Uint8Array(64);
+  len = 0;
+  private grow(n: number): void {
+    if (this.len + n <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < this.len + n) size *= 2;
+    const b = new Uint8Array(size);
+    b.set(this.buf.subarray(0, this.len));
+    this.buf = b;
+  }
+  push(b: number): void { this.grow(1); this.buf[this.len++] = b; }
+  append(bytes: Uint8Array): void { this.grow(bytes.length); this.buf.set(bytes, this.len); this.len += bytes.length; }
+  /** data_append_integer: big-endian, truncated to `bits`. */
+  integer(v: bigint, bits: number): void {
+    this.grow(bits / 8);
+    if (bits === 32) {
+      const n = Number(v & 0xffffffffn);
+      this.buf[this.len++] = n >>> 24; this.buf[this.len++] = (n >>> 16) & 0xff;
+      this.buf[this.len++] = (n >>> 8) & 0xff; this.buf[this.len++] = n & 0xff;
+      return;
+    }
+    for (let s = bits - 8; s >= 0; s -= 8) this.buf[this.len++] = Number((v >> BigInt(s)) & 0xffn);
+  }
+  done(): Uint8Array { return this.buf.slice(0, this.len); }
+}
+
+export class DtsParser implements ExprContext {
+  private readonly lx: Lexer;
+  private tok: Token;
+  readonly errors: ParseError[] = [];
+  private depth = 0;
+
+  constructor(private readonly text: string) {
+    this.lx = new Lexer(text);
+    this.tok = this.lx.next();
+  }
+
+  peek(): Token { return this.tok; }
+  take(): Token { const t = this.tok; this.tok = this.lx.next(); return t; }
+
+  syntax(tok: Token, what?: string): never {
+    const msg = what ?? (tok.kind === 'eof' ? 'syntax error: unexpected end of input' : `syntax error: unexpected '${tok.kind === 'string' ? tok.text : tok.text || tok.kind}'`);
+    this.errors.push({ code: 'syntax', message: msg, start: tok.start, end: Math.max(tok.end, tok.start), severity: 'error' });
+    throw new SyntaxAbort(msg);
+  }
+
+  private isOp(op: string): boolean { return this.tok.kind === 'op' && this.tok.text === op; }
+  private expectOp(op: string): Token {
+    if (!this.isOp(op)) this.syntax(this.tok, `syntax error: expected '${op}'`);
+    return this.take();
+  }
+  private error(code: string, message: string, start: number, end: number, severity: 'error' | 'warning' = 'error'): void {
+    this.errors.push({ code, message, start, end, severity });
+  }
+
+  /** Skips to just after the next `;` at brace depth 0 (relative to here), or a closing `}` that
+   * ends the enclosing block (left in place). */
+  private recover(): void {
+    let depth = 0;
+    for (let guard = 0; guard < 10_000_000; guard++) {
+      const t = this.tok;
+      if (t.kind === 'eof') return;
+      if (t.kind === 'op') {
+        if (t.text === '{') depth++;
+        else if (t.text === '}') {
+          if (depth === 0) return;
+          depth--;
+        } else if (t.text === ';' && depth === 0) { this.take(); return; }
+      }
+      this.take();
+    }
+  }
+
+  parse(): DtsAst {
+    const ast: DtsAst = { v1: false, plugin: false, memreserves: [], statements: [], errors: this.errors };
+    let seenBody = false;
+    while (this.tok.kind !== 'eof') {
+      const start = this.tok.start;
+      try {
+        const labels = this.labels();
+        const t = this.tok;
+        if (t.kind === 'v1' || t.kind === 'plugin') {
+          if (labels.length) this.syntax(t);
+          this.take();
+          this.expectOp(';');
+          if (seenBody || ast.memreserves.length || (t.kind === 'v1' && ast.plugin)) this.error('syntax', `syntax error: ${t.text} must come first`, t.start, t.end);
+          if (t.kind === 'plugin' && !ast.v1) this.error('syntax', 'syntax error: /plugin/ before /dts-v1/', t.start, t.end);
+          if (t.kind === 'v1') ast.v1 = true; else ast.plugin = true;
+          continue;
+        }
+        if (!ast.v1 && !seenBody && !ast.memreserves.length) this.error('dts-v1-missing', 'syntax error: the file does not start with /dts-v1/;', t.start, t.end);
+        if (t.kind === 'memreserve') {
+          this.take();
+          const a = parsePrim(this), b = parsePrim(this);
+          const semi = this.expectOp(';');
+          if (seenBody) this.error('syntax', 'syntax error: /memreserve/ after the first node', t.start, t.end);
+          ast.memreserves.push({ address: a.v, size: b.v, labels, start, end: semi.end });
+          continue;
+        }
+        if (this.isOp('/')) {
+          if (labels.length) this.syntax({ kind: 'label', start: labels[0].start, end: labels[0].end, text: labels[0].name });
+          this.take();
+          const node = this.nodeBody('', [], t.start, t.start, t.end, false);
+          ast.statements.push({ kind: 'root', node });
+          seenBody = true;
+          continue;
+        }
+        if (t.kind === 'ref' || t.kind === 'pathref') {
+          if (labels.length > 1) this.syntax(t);
+          this.take();
+          const target: RefTarget = { ref: t.text, start: t.start, end: t.end };
+          const node = this.nodeBody('', [], start, t.start, t.end, false);
+          const st: TopStatement = { kind: 'extend', target, node };
+          if (labels.length) st.label = labels[0];
+          if (!seenBody) this.error('label-undefined', `Label or path ${t.text} not found`, t.start, t.end);
+          else ast.statements.push(st);
+          seenBody = true;
+          continue;
+        }
+        if (t.kind === 'delnode' || t.kind === 'omit') {
+          if (labels.length) this.syntax(t);
+          this.take();
+          const r = this.tok;
+          if (r.kind !== 'ref' && r.kind !== 'pathref') this.syntax(r);
+          this.take();
+          const semi = this.expectOp(';');
+          if (!seenBody) this.syntax(t);
+          ast.statements.push({ kind: t.kind === 'delnode' ? 'delete' : 'omit', target: { ref: r.text, start: r.start, end: r.end }, start: t.start, end: semi.end });
+          continue;
+        }
+        this.syntax(t);
+      } catch (e) {
+        if (!(e instanceof SyntaxAbort)) throw e;
+        this.recover();
+        if (this.isOp('}')) this.take();
+      }
+    }
+    if (!ast.v1 && !this.errors.some((e) => e.code === 'dts-v1-missing')) this.error('dts-v1-missing', 'syntax error: the file does not start with /dts-v1/;', 0, 0);
+    for (const e of this.lx.errors) this.errors.push({ code: 'syntax', message: e.message, start: e.start, end: e.end, severity: 'error' });
+    return ast;
+  }
+
+  private labels(): Label[] {
+    const out: Label[] = [];
+    while (this.tok.kind === 'label') {
+      const t = this.take();
+      out.push({ name: t.text, start: t.start, end: t.end - 1 });
+    }
+    return out;
+  }
+
+  /** nodedef: '{' proplist subnodes '}' ';' — the current token is `{`. */
+  private nodeBody(name: string, labels: Label[], start: number, nameStart: number, nameEnd: number, omit: boolean): NodeDef {
+    const node: NodeDef = { name, labels, deleted: false, omit, props: [], children: [], start, end: start, nameStart, nameEnd };
+    this.expectOp('{');
+    if (++this.depth > MAX_DEPTH) {
+      this.depth--;
+      this.syntax(this.tok, 'nesting too deep');
+    }
+    try {
+      let sawChild = false;
+      while (!this.isOp('}')) {
+        if (this.tok.kind === 'eof') this.syntax(this.tok);
+        try {
+          const memberStart = this.tok.start;
+          const member = this.member(memberStart);
+          if ('props' in member) {
+            node.children.push(member);
+            sawChild = true;
+          } else {
+            if (sawChild) this.error('syntax', 'Properties must precede subnodes', member.start, member.end);
+            node.props.push(member);
+          }
+        } catch (e) {
+          if (!(e instanceof SyntaxAbort) || this.tok.kind === 'eof') throw e;
+          this.recover();
+        }
+      }
+      this.take();
+      node.end = this.expectOp(';').end;
+    } finally {
+      this.depth--;
+    }
+    return node;
+  }
+
+  private member(start: number): NodeDef | PropDef {
+    const labels = this.labels();
+    const t = this.tok;
+    if (t.kind === 'omit') {
+      this.take();
+      const inner = this.member(start);
+      if (!('props' in inner)) this.syntax(t);
+      inner.labels.unshift(...labels);
+      inner.omit = true;
+      return inner;
+    }
+    if (t.kind === 'delprop') {
+      this.take();
+      const n = this.tok;
+      if (n.kind !== 'name') this.syntax(n);
+      this.take();
+      const semi = this.expectOp(';');
+      return { name: n.text, labels, deleted: true, data: { bytes: new Uint8Array(0), markers: [] }, start, end: semi.end, nameStart: n.start, nameEnd: n.end };
+    }
+    if (t.kind === 'delnode') {
+      this.take();
+      const n = this.tok;
+      if (n.kind !== 'name') this.syntax(n);
+      this.take();
+      const semi = this.expectOp(';');
+      return { name: n.text, labels, deleted: true, omit: false, props: [], children: [], start, end: semi.end, nameStart: n.start, nameEnd: n.end };
+    }
+    if (t.kind !== 'name') this.syntax(t);
+    this.take();
+    if (this.isOp('{')) {
+      // A nested label after the name is not allowed; labels come first.
+      const inner = this.member2(t, labels, start);
+      return inner;
+    }
+    if (this.isOp(';')) {
+      const semi = this.take();
+      return { name: t.text, labels, deleted: false, data: { bytes: new Uint8Array(0), markers: [] }, start, end: semi.end, nameStart: t.start, nameEnd: t.end };
+    }
+    this.expectOp('=');
+    const valueStart = this.tok.start;
+    const data = this.propData();
+    const valueEnd = this.lastEnd;
+    const semi = this.expectOp(';');
+    return { name: t.text, labels, deleted: false, data, start, end: semi.end, nameStart: t.start, nameEnd: t.end, valueStart, valueEnd };
+  }
+
+  private member2(name: Token, labels: Label[], start: number): NodeDef {
+    return this.nodeBody(name.text, labels, start, name.start, name.end, false);
+  }
+
+  private lastEnd = 0;
+
+  /** propdata: items separated by ',', labels before and after each. */
+  private propData(): Data {
+    const buf = new ByteBuf();
+    const markers: Marker[] = [];
+    for (;;) {
+      for (const l of this.labels()) markers.push({ kind: 'label', offset: buf.len, ref: l.name, start: l.start, end: l.end });
+      const t = this.tok;
+      if (t.kind === 'string') {
+        this.take();
+        buf.append(t.bytes!);
+        buf.push(0);
+        this.lastEnd = t.end;
+      } else if (t.kind === 'bits' || this.isOp('<')) {
+        this.cells(buf, markers);
+      } else if (this.isOp('[')) {
+        this.take();
+        while (!this.isOp(']')) {
+          const b = this.tok;
+          if (b.kind === 'byte') { this.take(); buf.push(b.bytes![0]); continue; }
+          if (b.kind === 'label') { this.take(); markers.push({ kind: 'label', offset: buf.len, ref: b.text, start: b.start, end: b.end - 1 }); continue; }
+          this.syntax(b);
+        }
+        this.lastEnd = this.take().end;
+      } else if (t.kind === 'ref' || t.kind === 'pathref') {
+        this.take();
+        markers.push({ kind: 'path', offset: buf.len, ref: t.text, start: t.start, end: t.end });
+        this.lastEnd = t.end;
+      } else if (t.kind === 'incbin') {
+        this.error('incbin-unsupported', '/incbin/ is not supported', t.start, t.end);
+        this.take();
+        this.expectOp('(');
+        while (!this.isOp(')')) {
+          if (this.tok.kind === 'eof' || this.isOp(';')) this.syntax(this.tok);
+          this.take();
+        }
+        this.lastEnd = this.take().end;
+      } else {
+        this.syntax(t);
+      }
+      while (this.tok.kind === 'label') {
+        const l = this.take();
+        markers.push({ kind: 'label', offset: buf.len, ref: l.text, start: l.start, end: l.end - 1 });
+        this.lastEnd = l.end;
+      }
+      if (!this.isOp(',')) break;
+      this.take();
+    }
+    return { bytes: buf.done(), markers };
+  }
+
+  /** arrayprefix ... '>' : `/bits/ N <` or `<`, then prims, references and labels. */
+  private cells(buf: ByteBuf, markers: Marker[]): void {
+    let bits = 32;
+    if (this.tok.kind === 'bits') {
+      this.take();
+      const n = this.tok;
+      if (n.kind !== 'literal') this.syntax(n);
+      this.take();
+      const v = n.value!;
+      if (v === 8n || v === 16n || v === 32n || v === 64n) bits = Number(v);
+      else this.error('bits-size', 'Array elements must be 8, 16, 32 or 64-bits', n.start, n.end);
+    }
+    this.expectOp('<');
+    const mask = (1n << BigInt(bits)) - 1n;
+    const all = (1n << 64n) - 1n;
+    for (;;) {
+      const t = this.tok;
+      if (t.kind === 'op' && t.text === '>') { this.lastEnd = this.take().end; return; }
+      if (t.kind === 'ref' || t.kind === 'pathref') {
+        this.take();
+        if (bits === 32) markers.push({ kind: 'phandle', offset: buf.len, ref: t.text, start: t.start, end: t.end });
+        else this.error('ref-bits', 'References are only allowed in arrays with 32-bit elements.', t.start, t.end);
+        buf.integer(all >> BigInt(64 - bits), bits);
+        continue;
+      }
+      if (t.kind === 'label') {
+        this.take();
+        markers.push({ kind: 'label', offset: buf.len, ref: t.text, start: t.start, end: t.end - 1 });
+        continue;
+      }
+      const v = parsePrim(this);
+      if (bits < 64 && v.v > mask && (v.v | mask) !== all) {
+        this.error('value-truncated', `Value 0x${v.v.toString(16).padStart(16, '0')} truncated to 0x${(v.v & mask).toString(16).padStart(bits / 4, '0')}`, v.start, v.end, 'warning');
+      }
+      buf.integer(v.v, bits);
+    }
+  }
+}
+
+export function parseDts(text: string): DtsAst {
+  return new DtsParser(text).parse();
+}

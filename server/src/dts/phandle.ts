@@ -1,0 +1,200 @@
+// dtc's checks that change the tree (checks.c, run in check_table order over the merged tree):
+// name_properties (drop a `name` equal to the base name), explicit_phandles, phandle_references
+// (numbering by get_node_phandle: smallest unused number >= the last one given, `phandle`
+// appended last), path_references (`&x` outside cells -> full path + NUL), then
+// omit_unused_nodes — after numbering, so omitted nodes have already used numbers (SPEC.md §4).
+// Also duplicate labels. Errors come back with text offsets.
+import type { Marker, ParseError } from './ast.js';
+import { deleteNode, fullPath, nodeByRef, type LabelIndex, type LNode, type LProp } from './livetree.js';
+
+export interface ResolvedRef {
+  marker: Marker;
+  kind: 'phandle' | 'path';
+  prop: LProp;
+  node: LNode;
+  target?: LNode;
+}
+
+export interface FixupResult {
+  errors: ParseError[];
+  refs: ResolvedRef[];
+  /** Final value bytes of every live property (phandles filled, paths inserted). */
+  values: Map<LProp, Uint8Array>;
+}
+
+function* liveNodes(node: LNode): Generator<LNode> {
+  yield node;
+  for (const c of node.children) if (!c.deleted) yield* liveNodes(c);
+}
+
+const baseLen = (name: string): number => { const i = name.indexOf('@'); return i < 0 ? name.length : i; };
+
+function isOneString(v: Uint8Array): boolean {
+  return v.length > 0 && v[v.length - 1] === 0 && v.indexOf(0) === v.length - 1;
+}
+
+/** check_name_properties (skipped entirely when name_is_string failed somewhere, as its prereq). */
+function nameProperties(root: LNode): void {
+  for (const n of liveNodes(root)) {
+    const p = n.props.find((x) => !x.deleted && x.name === 'name');
+    if (p && !isOneString(p.data.bytes)) return;
+  }
+  for (const n of liveNodes(root)) {
+    const i = n.props.findIndex((x) => x.name === 'name');
+    if (i < 0) continue;
+    const v = n.props[i].data.bytes;
+    const bl = baseLen(n.name);
+    if (v.length !== bl + 1) continue;
+    let same = true;
+    for (let k = 0; k < bl; k++) if (v[k] !== n.name.charCodeAt(k)) { same = false; break; }
+    if (same) n.props.splice(i, 1);
+  }
+}
+
+export function runFixups(root: LNode, index: LabelIndex, plugin: boolean): FixupResult {
+  const errors: ParseError[] = [];
+  const refs: ResolvedRef[] = [];
+  const err = (code: string, message: string, start: number, end: number): void => { errors.push({ code, message, start, end, severity: 'error' }); };
+  nameProperties(root);
+
+  // explicit_phandles
+  const used = new Map<number, LNode>();
+  const selfRefs = new Set<LProp>();
+  const phandleProp = (n: LNode, name: string): number => {
+    const p = n.props.find((x) => !x.deleted && x.name === name);
+    if (!p) return 0;
+    const v = p.data.bytes;
+    if (v.length !== 4) {
+      err('phandle-invalid', `bad length (${v.length}) ${name} property`, p.def.start, p.def.end);
+      return 0;
+    }
+    const m = p.data.markers.find((x) => x.kind === 'phandle');
+    if (m) {
+      if (nodeByRef(root, m.ref, index) !== n) err('phandle-invalid', `${name} is a reference to another node`, m.start, m.end);
+      selfRefs.add(p);
+      return 0;
+    }
+    const ph = ((v[0] << 24) | (v[1] << 16) | (v[2] << 8) | v[3]) >>> 0;
+    if (ph === 0 || ph === 0xffffffff) {
+      err('phandle-invalid', `bad value (0x${ph.toString(16)}) in ${name} property`, p.def.start, p.def.end);
+      return 0;
+    }
+    return ph;
+  };
+  for (const n of liveNodes(root)) {
+    let ph = phandleProp(n, 'phandle');
+    const lph = phandleProp(n, 'linux,phandle');
+    if (!ph && !lph) continue;
+    const def = n.defs[0];
+    if (lph && ph && ph !== lph) err('phandle-mismatch', "mismatching 'phandle' and 'linux,phandle' properties", def.nameStart, def.nameEnd);
+    if (lph && !ph) ph = lph;
+    const other = used.get(ph);
+    if (other && other !== n) {
+      err('phandle-duplicate', `duplicated phandle 0x${ph.toString(16)} (seen before at ${fullPath(other)})`, def.nameStart, def.nameEnd);
+      continue;
+    }
+    n.phandle = ph;
+    used.set(ph, n);
+  }
+
+  // Working copies of values that fixups write into.
+  const values = new Map<LProp, Uint8Array>();
+  const valueOf = (p: LProp): Uint8Array => {
+    let v = values.get(p);
+    if (!v) {
+      v = p.data.markers.some((m) => m.kind === 'phandle') ? p.data.bytes.slice() : p.data.bytes;
+      values.set(p, v);
+    }
+    return v;
+  };
+
+  // phandle_references with get_node_phandle's static counter
+  let next = 1;
+  for (const n of liveNodes(root)) {
+    for (const p of n.props) {
+      if (p.deleted) continue;
+      for (const m of p.data.markers) {
+        if (m.kind !== 'phandle') continue;
+        const target = nodeByRef(root, m.ref, index);
+        refs.push({ marker: m, kind: 'phandle', prop: p, node: n, target });
+        const v = valueOf(p);
+        if (!target) {
+          if (!plugin) err('label-undefined', `Reference to non-existent node or label "${m.ref}"`, m.start, m.end);
+          continue;
+        }
+        if (!target.phandle) {
+          while (used.has(next)) next++;
+          target.phandle = next;
+          used.set(next, target);
+          if (!target.props.some((x) => !x.deleted && x.name === 'phandle')) {
+            const d = new Uint8Array(4);
+            new DataView(d.buffer).setUint32(0, next);
+            const def = target.defs[0];
+            target.props.push({ name: 'phandle', labels: [], deleted: false, data: { bytes: d, markers: [] }, def: { name: 'phandle', labels: [], deleted: false, data: { bytes: d, markers: [] }, start: def.nameStart, end: def.nameEnd, nameStart: def.nameStart, nameEnd: def.nameEnd } });
+          }
+        }
+        new DataView(v.buffer, v.byteOffset).setUint32(m.offset, target.phandle);
+        target.referenced = true;
+      }
+    }
+  }
+
+  // path_references: insert full paths (markers are in offset order within a value)
+  for (const n of liveNodes(root)) {
+    for (const p of n.props) {
+      if (p.deleted || !p.data.markers.some((m) => m.kind === 'path')) continue;
+      const base = valueOf(p);
+      const parts: Uint8Array[] = [];
+      let at = 0;
+      for (const m of p.data.markers) {
+        if (m.kind !== 'path') continue;
+        const target = nodeByRef(root, m.ref, index);
+        refs.push({ marker: m, kind: 'path', prop: p, node: n, target });
+        if (!target) {
+          err('label-undefined', `Reference to non-existent node or label "${m.ref}"`, m.start, m.end);
+          continue;
+        }
+        parts.push(base.subarray(at, m.offset));
+        at = m.offset;
+        parts.push(new TextEncoder().encode(fullPath(target) + '\0'));
+        target.referenced = true;
+      }
+      parts.push(base.subarray(at));
+      const total = parts.reduce((s, x) => s + x.length, 0);
+      const out = new Uint8Array(total);
+      let o = 0;
+      for (const x of parts) { out.set(x, o); o += x.length; }
+      values.set(p, out);
+    }
+  }
+
+  // omit_unused_nodes, pre-order; a deleted node's subtree is not visited further
+  const omit = (n: LNode): void => {
+    if (n.omit && !n.referenced) { deleteNode(n); return; }
+    for (const c of n.children) if (!c.deleted) omit(c);
+  };
+  omit(root);
+
+  duplicateLabels(root, err);
+  return { errors, refs, values };
+}
+
+/** check_duplicate_label: one label on two different nodes, properties or value positions. */
+function duplicateLabels(root: LNode, err: (c: string, m: string, s: number, e: number) => void): void {
+  const owners = new Map<string, { what: string; start: number; end: number }>();
+  const see = (label: string, what: string, start: number, end: number): void => {
+    const prev = owners.get(label);
+    if (!prev) owners.set(label, { what, start, end });
+    else if (prev.what !== what) err('label-duplicate', `Duplicate label '${label}' on ${what} and ${prev.what}`, start, end);
+  };
+  for (const n of liveNodes(root)) {
+    const path = fullPath(n);
+    const def = n.defs[0];
+    for (const l of n.labels) if (!l.deleted) see(l.name, path, def.nameStart, def.nameEnd);
+    for (const p of n.props) {
+      if (p.deleted) continue;
+      for (const l of p.labels) if (!l.deleted) see(l.name, `'${p.name}' in ${path}`, p.def.nameStart, p.def.nameEnd);
+      for (const m of p.data.markers) if (m.kind === 'label') see(m.ref, `value of '${p.name}' in ${path}`, m.start, m.end);
+    }
+  }
+}
