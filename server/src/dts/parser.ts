@@ -45,7 +45,7 @@ export class DtsParser implements ExprContext {
   readonly errors: ParseError[] = [];
   private depth = 0;
 
-  constructor(private readonly text: string) {
+  constructor(text: string) {
     this.lx = new Lexer(text);
     this.tok = this.lx.next();
   }
@@ -187,7 +187,7 @@ export class DtsParser implements ExprContext {
             node.props.push(member);
           }
         } catch (e) {
-          if (!(e instanceof SyntaxAbort) || this.tok.kind === 'eof') throw e;
+          if (!(e instanceof SyntaxAbort) || this.peek().kind === 'eof') throw e;
           this.recover();
         }
       }
