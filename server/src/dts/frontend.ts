@@ -1,24 +1,48 @@
-// Public entry of the devicetree front end: preprocessed text -> parse -> dtc-style merge and
-// fixups -> DtTree with the raw DTB bytes of every property, plus findings with exact ranges.
+// Public entry of the devicetree front end: preprocessed text -> parse (tree-sitter for the
+// structure, parser.ts for values and as the dtc-exact fallback) -> dtc-style merge and fixups ->
+// DtTree with the raw DTB bytes of every property, plus findings with exact ranges.
 // `compileText` takes text that is already expanded (optionally with cpp linemarkers).
 import { parseDts } from './parser.js';
+import { parseWithTreeSitter } from './cst.js';
 import { buildTree, type BuildResult } from './build.js';
 import { LinemarkerMap, type OffsetMap } from './srcmap.js';
+import type { DtsAst } from './ast.js';
 
 export { canonicalDump } from './canon.js';
+export { initParser, getParser } from './cst.js';
 export type { Reference, BuildResult } from './build.js';
+export type { OffsetMap } from './srcmap.js';
 
 export interface CompileTextOptions {
   /** File name used for ranges when the text has no linemarkers (default `<input>`). */
   file?: string;
   /** Maps text offsets to user files (the preprocessor's SourceMap). */
   map?: OffsetMap;
+  /** `auto` (default): tree-sitter when initParser() has run and the CST is clean, else the
+   * native parser; `native`/`tree-sitter` force one (`tree-sitter` still falls back on errors). */
+  parser?: 'auto' | 'native' | 'tree-sitter';
 }
 
-export type TextCompileResult = BuildResult;
+export interface TextCompileResult extends BuildResult {
+  /** Which parser produced the statement structure. */
+  parsedBy: 'tree-sitter' | 'native';
+  timings: { parse: number; merge: number };
+}
+
+export function parseText(text: string, parser: CompileTextOptions['parser'] = 'auto'): { ast: DtsAst; parsedBy: 'tree-sitter' | 'native' } {
+  if (parser !== 'native') {
+    const ast = parseWithTreeSitter(text);
+    if (ast) return { ast, parsedBy: 'tree-sitter' };
+  }
+  return { ast: parseDts(text), parsedBy: 'native' };
+}
 
 export function compileText(text: string, opts: CompileTextOptions = {}): TextCompileResult {
   const map = opts.map ?? new LinemarkerMap(text, opts.file ?? '<input>');
-  const ast = parseDts(text);
-  return buildTree(ast, map);
+  const t0 = performance.now();
+  const { ast, parsedBy } = parseText(text, opts.parser);
+  const t1 = performance.now();
+  const built = buildTree(ast, map);
+  const t2 = performance.now();
+  return { ...built, parsedBy, timings: { parse: t1 - t0, merge: t2 - t1 } };
 }

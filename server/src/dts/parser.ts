@@ -45,8 +45,9 @@ export class DtsParser implements ExprContext {
   readonly errors: ParseError[] = [];
   private depth = 0;
 
-  constructor(text: string) {
-    this.lx = new Lexer(text);
+  /** Parses `text[start, end)`; the lexer starts in dtc's PROPNODENAME state, as after `;`/`{`. */
+  constructor(text: string, start = 0, end = text.length) {
+    this.lx = new Lexer(text, start, end);
     this.tok = this.lx.next();
   }
 
@@ -88,8 +89,27 @@ export class DtsParser implements ExprContext {
 
   parse(): DtsAst {
     const ast: DtsAst = { v1: false, plugin: false, memreserves: [], statements: [], errors: this.errors };
-    let seenBody = false;
+    const state = { seenBody: false };
+    this.parseInto(ast, state);
+    this.finish(ast);
+    return ast;
+  }
+
+  /** Final checks and lexical errors, once the whole text was seen. */
+  finish(ast: DtsAst): void {
+    if (!ast.v1 && !ast.errors.some((e) => e.code === 'dts-v1-missing')) ast.errors.push({ code: 'dts-v1-missing', message: 'syntax error: the file does not start with /dts-v1/;', start: 0, end: 0, severity: 'error' });
+    this.flushLexErrors(ast);
+  }
+
+  flushLexErrors(ast: DtsAst): void {
+    for (const e of this.lx.errors) ast.errors.push({ code: 'syntax', message: e.message, start: e.start, end: e.end, severity: 'error' });
+    this.lx.errors.length = 0;
+  }
+
+  /** Top-level statements until the end of this parser's range, appended to `ast`. */
+  parseInto(ast: DtsAst, state: { seenBody: boolean }): void {
     while (this.tok.kind !== 'eof') {
+      let seenBody = state.seenBody;
       const start = this.tok.start;
       try {
         const labels = this.labels();
@@ -148,11 +168,22 @@ export class DtsParser implements ExprContext {
         if (!(e instanceof SyntaxAbort)) throw e;
         this.recover();
         if (this.isOp('}')) this.take();
+      } finally {
+        state.seenBody = seenBody;
       }
     }
-    if (!ast.v1 && !this.errors.some((e) => e.code === 'dts-v1-missing')) this.error('dts-v1-missing', 'syntax error: the file does not start with /dts-v1/;', 0, 0);
-    for (const e of this.lx.errors) this.errors.push({ code: 'syntax', message: e.message, start: e.start, end: e.end, severity: 'error' });
-    return ast;
+  }
+
+  /** Exactly one node member (property, /delete-property/, /delete-node/ name;) filling the
+   * range, or undefined (the caller then falls back to parsing the whole text here). */
+  memberExact(): PropDef | NodeDef | undefined {
+    try {
+      const m = this.member(this.tok.start);
+      return this.tok.kind === 'eof' ? m : undefined;
+    } catch (e) {
+      if (e instanceof SyntaxAbort) return undefined;
+      throw e;
+    }
   }
 
   private labels(): Label[] {

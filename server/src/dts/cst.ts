@@ -1,0 +1,221 @@
+// tree-sitter-devicetree as the structural parser: loads web-tree-sitter and the grammar once,
+// parses preprocessed text and walks the concrete syntax tree for the statement structure (root
+// and `&ref` fragments, nodes, labels, names). Each property, /delete-*/ and /memreserve/
+// statement is evaluated from its text span by parser.ts, so values keep dtc's semantics where
+// the grammar differs (tree-sitter-gaps.md: `0x10UL`, char literals, `/bits/` lists...). When the
+// tree has an ERROR/MISSING node, or anything the walker does not expect, the caller falls back
+// to parser.ts for the whole text: it implements dtc's grammar, gaps included, and reports real
+// syntax errors where dtc would.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { Language, Parser, type Tree, type TreeCursor } from 'web-tree-sitter';
+import { DtsParser } from './parser.js';
+import type { DtsAst, Label, NodeDef, PropDef } from './ast.js';
+
+let parser: Parser | undefined;
+let loading: Promise<void> | undefined;
+
+function locate(file: string, pkgPath: string): string {
+  const here = path.join(__dirname, file);
+  if (existsSync(here)) return here;
+  return require.resolve(pkgPath);
+}
+
+/** Loads web-tree-sitter and the devicetree grammar once; later calls return at once. */
+export function initParser(): Promise<void> {
+  if (parser) return Promise.resolve();
+  loading ??= (async () => {
+    const runtime = locate('tree-sitter.wasm', 'web-tree-sitter/tree-sitter.wasm');
+    await Parser.init({ locateFile: () => runtime });
+    const grammar = locate('tree-sitter-devicetree.wasm', 'tree-sitter-devicetree/tree-sitter-devicetree.wasm');
+    const lang = await Language.load(grammar);
+    const p = new Parser();
+    p.setLanguage(lang);
+    parser = p;
+  })();
+  loading.catch(() => { loading = undefined; });
+  return loading;
+}
+
+/** The shared Parser (after initParser), for editor features that want the raw file's tree. */
+export function getParser(): Parser | undefined {
+  return parser;
+}
+
+/** Blanks cpp linemarker lines (same length, so offsets stay valid): the grammar has no rule for them. */
+function blankLinemarkers(text: string): string {
+  if (!text.includes('#')) return text;
+  return text.replace(/^#(?:line)?[ \t]+[0-9]+[ \t]+"(?:[^\\"\n]|\\.)*"[ \t0-9]*$/gm, (m) => ' '.repeat(m.length));
+}
+
+class Fallback extends Error {}
+
+/** Parses `text` with tree-sitter and builds the AST from the CST; undefined when the parser is
+ * not loaded or the CST cannot be trusted (then use parseDts). */
+export function parseWithTreeSitter(text: string): DtsAst | undefined {
+  if (!parser) return undefined;
+  const tree = parser.parse(blankLinemarkers(text));
+  if (!tree) return undefined;
+  try {
+    if (tree.rootNode.hasError) return undefined;
+    return new CstWalker(text, tree).walk();
+  } catch (e) {
+    if (e instanceof Fallback) return undefined;
+    throw e;
+  } finally {
+    tree.delete();
+  }
+}
+
+class CstWalker {
+  private readonly c: TreeCursor;
+  private readonly ast: DtsAst = { v1: false, plugin: false, memreserves: [], statements: [], errors: [] };
+  private readonly state = { seenBody: false };
+
+  constructor(private readonly text: string, tree: Tree) {
+    this.c = tree.walk();
+  }
+
+  walk(): DtsAst {
+    const c = this.c;
+    if (c.gotoFirstChild()) {
+      do {
+        const type = c.nodeType;
+        if (type === 'comment') continue;
+        if (type === 'node') this.topNode();
+        else if (type === 'file_version' || type === 'plugin' || type === 'memory_reservation' || type === 'delete_node' || type === 'omit_if_no_ref') this.topSpan(c.startIndex, c.endIndex);
+        else throw new Fallback();
+      } while (c.gotoNextSibling());
+      c.gotoParent();
+    }
+    const fin = new DtsParser('');
+    fin.finish(this.ast);
+    this.c.delete();
+    return this.ast;
+  }
+
+  private topSpan(start: number, end: number): void {
+    const p = new DtsParser(this.text, start, end);
+    p.parseInto(this.ast, this.state);
+    p.flushLexErrors(this.ast);
+    if (p.errors.some((e) => e.code === 'syntax')) throw new Fallback();
+    this.ast.errors.push(...p.errors);
+  }
+
+  /** A top-level `node`: `/ { }` or `[label:] &ref { }`. */
+  private topNode(): void {
+    const c = this.c;
+    const start = c.startIndex;
+    const labels: Label[] = [];
+    let ref: { text: string; start: number; end: number } | undefined;
+    let root = false;
+    let node: NodeDef | undefined;
+    c.gotoFirstChild();
+    do {
+      const f = c.currentFieldName;
+      if (f === 'label') labels.push({ name: this.text.slice(c.startIndex, c.endIndex), start: c.startIndex, end: c.endIndex });
+      else if (f === 'name') {
+        const s = c.startIndex, e = c.endIndex;
+        if (c.nodeType === 'reference') ref = this.reference(s, e);
+        else if (this.text.slice(s, e) === '/') root = true;
+        else throw new Fallback();
+      } else if (c.nodeType === '{') {
+        node = this.body('', [], start, start, start, false);
+        break;
+      } else if (c.nodeType !== ':' && c.nodeType !== 'comment') throw new Fallback();
+    } while (c.gotoNextSibling());
+    c.gotoParent();
+    if (!node || (root && labels.length) || (ref && labels.length > 1) || (!root && !ref)) throw new Fallback();
+    if (root) {
+      node.nameStart = start;
+      node.nameEnd = start + 1;
+      this.ast.statements.push({ kind: 'root', node });
+      this.state.seenBody = true;
+      return;
+    }
+    node.nameStart = ref!.start;
+    node.nameEnd = ref!.end;
+    if (!this.state.seenBody) {
+      this.ast.errors.push({ code: 'label-undefined', message: `Label or path ${ref!.text} not found`, start: ref!.start, end: ref!.end, severity: 'error' });
+      this.state.seenBody = true;
+      return;
+    }
+    const st: DtsAst['statements'][number] = { kind: 'extend', target: { ref: ref!.text, start: ref!.start, end: ref!.end }, node };
+    if (labels.length) st.label = labels[0];
+    this.ast.statements.push(st);
+  }
+
+  /** `&label` or `&{path}` as dtc's lexer would take it (one token, no inner spaces). */
+  private reference(s: number, e: number): { text: string; start: number; end: number } {
+    const raw = this.text.slice(s, e);
+    const m = /^&([a-zA-Z_][a-zA-Z0-9_]*)$/.exec(raw) ?? /^&\{([a-zA-Z0-9,._+*#?@/-]*)\}$/.exec(raw);
+    if (!m) throw new Fallback();
+    return { text: m[1], start: s, end: e };
+  }
+
+  /** The cursor is on `{` of a node; reads members up to `}` `;`. The cursor stays on `{`'s
+   * sibling list (the caller's gotoParent returns to the node). */
+  private body(name: string, labels: Label[], start: number, nameStart: number, nameEnd: number, omit: boolean): NodeDef {
+    const c = this.c;
+    const node: NodeDef = { name, labels, deleted: false, omit, props: [], children: [], start, end: start, nameStart, nameEnd };
+    let sawChild = false;
+    let closed = false;
+    while (c.gotoNextSibling()) {
+      const type = c.nodeType;
+      if (type === 'comment') continue;
+      if (type === '}') { closed = true; continue; }
+      if (type === ';' && closed) { node.end = c.endIndex; return node; }
+      let member: PropDef | NodeDef;
+      if (type === 'node') member = this.childNode(false, c.startIndex);
+      else if (type === 'omit_if_no_ref') {
+        const s = c.startIndex;
+        c.gotoFirstChild();
+        if (!c.gotoNextSibling() || c.nodeType !== 'node') throw new Fallback();
+        member = this.childNode(true, s);
+        c.gotoParent();
+      } else if (type === 'property' || type === 'delete_property' || type === 'delete_node') {
+        const p = new DtsParser(this.text, c.startIndex, c.endIndex);
+        const m = p.memberExact();
+        p.flushLexErrors(this.ast);
+        if (!m || p.errors.some((e) => e.code === 'syntax')) throw new Fallback();
+        this.ast.errors.push(...p.errors);
+        member = m;
+      } else throw new Fallback();
+      if ('props' in member) {
+        node.children.push(member);
+        sawChild = true;
+      } else {
+        if (sawChild) this.ast.errors.push({ code: 'syntax', message: 'Properties must precede subnodes', start: member.start, end: member.end, severity: 'error' });
+        node.props.push(member);
+      }
+    }
+    throw new Fallback();
+  }
+
+  /** A nested `node` under the cursor: `[label:]... name[@unit] { ... };`. */
+  private childNode(omit: boolean, start: number): NodeDef {
+    const c = this.c;
+    const labels: Label[] = [];
+    let nameStart = -1, nameEnd = -1;
+    let node: NodeDef | undefined;
+    c.gotoFirstChild();
+    do {
+      const f = c.currentFieldName;
+      if (f === 'label') labels.push({ name: this.text.slice(c.startIndex, c.endIndex), start: c.startIndex, end: c.endIndex });
+      else if (f === 'name') {
+        if (c.nodeType === 'reference') throw new Fallback();
+        nameStart = c.startIndex; nameEnd = c.endIndex;
+      } else if (f === 'address') nameEnd = c.endIndex;
+      else if (c.nodeType === '{') {
+        const name = this.text.slice(nameStart, nameEnd);
+        // dtc lexes `name@unit` as one token: anything else (spaces, `/` paths) is not DTS.
+        if (nameStart < 0 || !/^[a-zA-Z0-9,._+*#?@-]+$/.test(name)) throw new Fallback();
+        node = this.body(name, labels, start, nameStart, nameEnd, omit);
+        break;
+      } else if (c.nodeType !== ':' && c.nodeType !== 'comment') throw new Fallback();
+    } while (c.gotoNextSibling());
+    c.gotoParent();
+    if (!node) throw new Fallback();
+    return node;
+  }
+}
