@@ -27,8 +27,8 @@ export interface BuildResult {
   labels: Map<string, DtNode>;
   phandles: Map<number, DtNode>;
   references: Reference[];
-  /** Where each property's winning value was written (after `=`). */
-  valueRanges: Map<DtProp, SourceRange>;
+  /** Where a property's winning value was written (after `=`), computed on demand. */
+  valueRange(prop: DtProp): SourceRange | undefined;
   plugin: boolean;
 }
 
@@ -49,7 +49,7 @@ export function buildTree(ast: DtsAst, map: OffsetMap): BuildResult {
   const propOf = new Map<object, DtProp>();
   const labels = new Map<string, DtNode>();
   const phandles = new Map<number, DtNode>();
-  const valueRanges = new Map<DtProp, SourceRange>();
+  const valueSpans = new WeakMap<DtProp, [number, number]>();
   const convert = (ln: LNode, parent: DtNode | null): DtNode => {
     const node: DtNode = { name: ln.name, parent, props: [], children: [], labels: [] };
     nodeOf.set(ln, node);
@@ -73,10 +73,7 @@ export function buildTree(ast: DtsAst, map: OffsetMap): BuildResult {
       const prop: DtProp = { name: p.name, value: fix.values.get(p) ?? p.data.bytes, labels: p.labels.filter((l) => !l.deleted).map((l) => l.name) };
       const r = map.range(p.def.start, p.def.end);
       if (r) prop.range = r;
-      if (p.def.valueStart !== undefined && p.def.valueEnd !== undefined) {
-        const vr = map.range(p.def.valueStart, p.def.valueEnd);
-        if (vr) valueRanges.set(prop, vr);
-      }
+      if (p.def.valueStart !== undefined && p.def.valueEnd !== undefined) valueSpans.set(prop, [p.def.valueStart, p.def.valueEnd]);
       propOf.set(p, prop);
       node.props.push(prop);
     }
@@ -104,5 +101,9 @@ export function buildTree(ast: DtsAst, map: OffsetMap): BuildResult {
   };
   for (const f of merged.fragmentRefs) ref(f.ref, 'node', f.start, f.end, f.target);
   for (const x of fix.refs) ref(x.marker.ref, x.kind, x.marker.start, x.marker.end, x.target, propOf.get(x.prop));
-  return { tree, findings, labels, phandles, references, valueRanges, plugin: ast.plugin };
+  const valueRange = (prop: DtProp): SourceRange | undefined => {
+    const span = valueSpans.get(prop);
+    return span && map.range(span[0], span[1]);
+  };
+  return { tree, findings, labels, phandles, references, valueRange, plugin: ast.plugin };
 }

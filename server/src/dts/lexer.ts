@@ -112,6 +112,11 @@ function charLiteral(body: string): { value: bigint; error?: string } {
 
 /** strtoull(text, &end, 0) followed by dtc's suffix check. */
 function integerLiteral(text: string): { value: bigint; error?: string } {
+  // Fast path for the common short hex/decimal literal without suffix (no BigInt parsing of text).
+  const n = text.length;
+  if (n <= 12 && (text.charCodeAt(0) !== 48 || n === 1 || (n > 2 && (text.charCodeAt(1) | 32) === 120)) && !/[UL]$/.test(text)) {
+    return { value: BigInt(Number(text)) };
+  }
   let digits = text;
   let suffixStart = text.length;
   while (suffixStart > 0 && (text[suffixStart - 1] === 'U' || text[suffixStart - 1] === 'L')) suffixStart--;

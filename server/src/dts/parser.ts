@@ -12,9 +12,11 @@ class SyntaxAbort extends Error {}
 
 const MAX_DEPTH = 200;
 
+/** Growable byte buffer; one per parser, reused for every value (done() copies out). */
 class ByteBuf {
-  buf = new Uint8Array(64);
+  buf = new Uint8Array(4096);
   len = 0;
+  reset(): this { this.len = 0; return this; }
   private grow(n: number): void {
     if (this.len + n <= this.buf.length) return;
     let size = this.buf.length * 2;
@@ -38,6 +40,9 @@ class ByteBuf {
   }
   done(): Uint8Array { return this.buf.slice(0, this.len); }
 }
+
+// Values are built here and copied out by done(); parsing never nests two values.
+const SCRATCH = new ByteBuf();
 
 export class DtsParser implements ExprContext {
   private readonly lx: Lexer;
@@ -284,7 +289,7 @@ export class DtsParser implements ExprContext {
 
   /** propdata: items separated by ',', labels before and after each. */
   private propData(): Data {
-    const buf = new ByteBuf();
+    const buf = SCRATCH.reset();
     const markers: Marker[] = [];
     for (;;) {
       for (const l of this.labels()) markers.push({ kind: 'label', offset: buf.len, ref: l.name, start: l.start, end: l.end });
@@ -360,6 +365,12 @@ export class DtsParser implements ExprContext {
       if (t.kind === 'label') {
         this.take();
         markers.push({ kind: 'label', offset: buf.len, ref: t.text, start: t.start, end: t.end - 1 });
+        continue;
+      }
+      if (t.kind === 'literal' && bits === 32 && t.value! <= 0xffffffffn) {
+        // Fast path: a plain literal cell.
+        this.take();
+        buf.integer(t.value!, 32);
         continue;
       }
       const v = parsePrim(this);

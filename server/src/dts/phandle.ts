@@ -22,9 +22,16 @@ export interface FixupResult {
   values: Map<LProp, Uint8Array>;
 }
 
-function* liveNodes(node: LNode): Generator<LNode> {
-  yield node;
-  for (const c of node.children) if (!c.deleted) yield* liveNodes(c);
+/** Live nodes in pre-order (for_each_child order), without recursion. */
+function liveNodes(root: LNode): LNode[] {
+  const out: LNode[] = [];
+  const stack: LNode[] = [root];
+  while (stack.length) {
+    const n = stack.pop()!;
+    out.push(n);
+    for (let i = n.children.length - 1; i >= 0; i--) if (!n.children[i].deleted) stack.push(n.children[i]);
+  }
+  return out;
 }
 
 const baseLen = (name: string): number => { const i = name.indexOf('@'); return i < 0 ? name.length : i; };
@@ -34,12 +41,12 @@ function isOneString(v: Uint8Array): boolean {
 }
 
 /** check_name_properties (skipped entirely when name_is_string failed somewhere, as its prereq). */
-function nameProperties(root: LNode): void {
-  for (const n of liveNodes(root)) {
+function nameProperties(live: LNode[]): void {
+  for (const n of live) {
     const p = n.props.find((x) => !x.deleted && x.name === 'name');
     if (p && !isOneString(p.data.bytes)) return;
   }
-  for (const n of liveNodes(root)) {
+  for (const n of live) {
     const i = n.props.findIndex((x) => x.name === 'name');
     if (i < 0) continue;
     const v = n.props[i].data.bytes;
@@ -55,7 +62,9 @@ export function runFixups(root: LNode, index: LabelIndex, plugin: boolean): Fixu
   const errors: ParseError[] = [];
   const refs: ResolvedRef[] = [];
   const err = (code: string, message: string, start: number, end: number): void => { errors.push({ code, message, start, end, severity: 'error' }); };
-  nameProperties(root);
+  // None of the passes before omit_unused_nodes adds or deletes nodes: one pre-order list serves all.
+  const live = liveNodes(root);
+  nameProperties(live);
 
   // explicit_phandles
   const used = new Map<number, LNode>();
@@ -81,7 +90,7 @@ export function runFixups(root: LNode, index: LabelIndex, plugin: boolean): Fixu
     }
     return ph;
   };
-  for (const n of liveNodes(root)) {
+  for (const n of live) {
     let ph = phandleProp(n, 'phandle');
     const lph = phandleProp(n, 'linux,phandle');
     if (!ph && !lph) continue;
@@ -110,7 +119,7 @@ export function runFixups(root: LNode, index: LabelIndex, plugin: boolean): Fixu
 
   // phandle_references with get_node_phandle's static counter
   let next = 1;
-  for (const n of liveNodes(root)) {
+  for (const n of live) {
     for (const p of n.props) {
       if (p.deleted) continue;
       for (const m of p.data.markers) {
@@ -140,7 +149,7 @@ export function runFixups(root: LNode, index: LabelIndex, plugin: boolean): Fixu
   }
 
   // path_references: insert full paths (markers are in offset order within a value)
-  for (const n of liveNodes(root)) {
+  for (const n of live) {
     for (const p of n.props) {
       if (p.deleted || !p.data.markers.some((m) => m.kind === 'path')) continue;
       const base = valueOf(p);
@@ -181,20 +190,27 @@ export function runFixups(root: LNode, index: LabelIndex, plugin: boolean): Fixu
 
 /** check_duplicate_label: one label on two different nodes, properties or value positions. */
 function duplicateLabels(root: LNode, err: (c: string, m: string, s: number, e: number) => void): void {
-  const owners = new Map<string, { what: string; start: number; end: number }>();
-  const see = (label: string, what: string, start: number, end: number): void => {
+  type Owner = { node: LNode; prop?: LProp; marker?: Marker };
+  const describe = (o: Owner): string => {
+    const path = fullPath(o.node);
+    if (!o.prop) return path;
+    return o.marker ? `value of '${o.prop.name}' in ${path}` : `'${o.prop.name}' in ${path}`;
+  };
+  const owners = new Map<string, Owner>();
+  const see = (label: string, o: Owner, start: number, end: number): void => {
     const prev = owners.get(label);
-    if (!prev) owners.set(label, { what, start, end });
-    else if (prev.what !== what) err('label-duplicate', `Duplicate label '${label}' on ${what} and ${prev.what}`, start, end);
+    if (!prev) owners.set(label, o);
+    else if (prev.node !== o.node || prev.prop !== o.prop || prev.marker !== o.marker) {
+      err('label-duplicate', `Duplicate label '${label}' on ${describe(o)} and ${describe(prev)}`, start, end);
+    }
   };
   for (const n of liveNodes(root)) {
-    const path = fullPath(n);
     const def = n.defs[0];
-    for (const l of n.labels) if (!l.deleted) see(l.name, path, def.nameStart, def.nameEnd);
+    for (const l of n.labels) if (!l.deleted) see(l.name, { node: n }, def.nameStart, def.nameEnd);
     for (const p of n.props) {
       if (p.deleted) continue;
-      for (const l of p.labels) if (!l.deleted) see(l.name, `'${p.name}' in ${path}`, p.def.nameStart, p.def.nameEnd);
-      for (const m of p.data.markers) if (m.kind === 'label') see(m.ref, `value of '${p.name}' in ${path}`, m.start, m.end);
+      for (const l of p.labels) if (!l.deleted) see(l.name, { node: n, prop: p }, p.def.nameStart, p.def.nameEnd);
+      for (const m of p.data.markers) if (m.kind === 'label') see(m.ref, { node: n, prop: p, marker: m }, m.start, m.end);
     }
   }
 }
