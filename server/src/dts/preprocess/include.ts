@@ -1,0 +1,75 @@
+// Include-file lookup as cpp and dtc do it in kbuild. cpp: `"x"` searches the including file's
+// directory, then the -I dirs; `<x>` only the -I dirs (-nostdinc: no system dirs). dtc's
+// `/include/ "x"` searches the directory of the file dtc is reading, then its -i dirs. kbuild's
+// -I/-i dir is scripts/dtc/include-prefixes, a folder of symlinks (`dt-bindings` ->
+// include/dt-bindings, `arm64` -> arch/arm64/boot/dts, ...); when it is absent (the corpus ships
+// without it) `prefixMap` stands in for it at the position of `prefixDir` in the search list.
+
+import { dirname, joinPath } from './paths.js';
+
+export interface FileSystem {
+  /** Absolute path -> content; undefined when missing (or a directory). */
+  readFile(path: string): string | undefined;
+}
+
+export interface SearchPath {
+  dirs: string[];
+  prefixMap?: Record<string, string>;
+  /** The virtual directory that `prefixMap` implements (kbuild's include-prefixes dir). */
+  prefixDir?: string;
+}
+
+/** Candidate paths for `name` in one search dir, the prefix map first when it is that dir. */
+function candidates(dir: string, name: string, sp: SearchPath): string[] {
+  const out: string[] = [];
+  if (sp.prefixMap && dir === sp.prefixDir) {
+    const slash = name.indexOf('/');
+    const head = slash < 0 ? name : name.slice(0, slash);
+    const target = sp.prefixMap[head];
+    if (target !== undefined) out.push(slash < 0 ? target : joinPath(target, name.slice(slash + 1)));
+  }
+  out.push(joinPath(dir, name));
+  return out;
+}
+
+export class FileReader {
+  private cache = new Map<string, string | undefined>();
+  constructor(private fs: FileSystem) {}
+
+  read(path: string): string | undefined {
+    if (this.cache.has(path)) return this.cache.get(path);
+    let text: string | undefined;
+    try {
+      text = this.fs.readFile(path);
+    } catch {
+      text = undefined;
+    }
+    this.cache.set(path, text);
+    return text;
+  }
+
+  /** Searches `name` in `firstDir` (when given) and then in the search path. */
+  find(name: string, firstDir: string | undefined, sp: SearchPath): { path: string; text: string } | undefined {
+    if (name.startsWith('/')) {
+      const p = joinPath('/', name);
+      const t = this.read(p);
+      return t === undefined ? undefined : { path: p, text: t };
+    }
+    const dirs = firstDir !== undefined ? [firstDir, ...sp.dirs] : sp.dirs;
+    for (const d of dirs) {
+      for (const p of candidates(d, name, sp)) {
+        const t = this.read(p);
+        if (t !== undefined) return { path: p, text: t };
+      }
+    }
+    if (sp.prefixMap && (sp.prefixDir === undefined || !sp.dirs.includes(sp.prefixDir))) {
+      for (const p of candidates(sp.prefixDir ?? '', name, { ...sp, prefixDir: sp.prefixDir ?? '' }).slice(0, 1)) {
+        const t = this.read(p);
+        if (t !== undefined) return { path: p, text: t };
+      }
+    }
+    return undefined;
+  }
+}
+
+export { dirname };

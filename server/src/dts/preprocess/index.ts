@@ -1,0 +1,168 @@
+// The C-preprocessor stage of the devicetree front end: reproduces what kbuild runs before dtc,
+// `cpp -nostdinc -I $P -undef -D__DTS__ -x assembler-with-cpp`, then splices in dtc's own raw
+// `/include/`s, and returns the text dtc (or tree-sitter) should parse with a source map back to
+// the user's files, the findings (missing includes, #error, bad #if, macro limits) and what was
+// read. It never throws; every limit (output size, include depth, expansion depth) is a finding.
+
+import type { Finding, SourcePos, SourceRange } from '../tree.js';
+import { Engine } from './engine.js';
+import { FileReader, type FileSystem } from './include.js';
+import { lexText, lineCol } from './lexer.js';
+import { B_BASE_FILE, B_COUNTER, B_DATE, B_FILE, B_INCLUDE_LEVEL, B_LINE, B_TIME, macroBodyText, parseDefine, type Macro } from './macros.js';
+import type { SourceMap } from './sourcemap.js';
+
+export type { FileSystem } from './include.js';
+export type { SourceMap } from './sourcemap.js';
+export type { SourcePos, SourceRange };
+export { nodeFileSystem } from './node_fs.js';
+export { clearLexCache } from './lexer.js';
+
+export interface IncludeResolver {
+  includeDirs: string[];
+}
+
+export interface PreprocessOptions {
+  /** cpp -I dirs (for <...> and, after the includer's dir, "..."). */
+  includeDirs: string[];
+  /** dtc -i dirs for /include/ (kbuild: dirname(board) then the prefix dir). */
+  dtcIncludeDirs?: string[];
+  /** Virtual include-prefix mapping (`dt-bindings` -> <tree>/include/dt-bindings), used in place
+   * of the `prefixDir` entry of includeDirs / dtcIncludeDirs (or after them when prefixDir is
+   * not listed or not given). */
+  prefixMap?: Record<string, string>;
+  prefixDir?: string;
+  /** Macros beyond __DTS__ (always defined): name -> replacement text ('' for empty). */
+  defines?: Record<string, string>;
+  fs: FileSystem;
+  limits?: { maxOutputBytes?: number; maxIncludeDepth?: number; maxExpansionDepth?: number; maxExpansionTokens?: number };
+}
+
+export interface MacroInfo {
+  name: string;
+  params?: string[];
+  body: string;
+  range?: SourceRange;
+}
+
+export interface PreprocessResult {
+  /** Expanded text, ready for dtc / tree-sitter. */
+  text: string;
+  map: SourceMap;
+  findings: Finding[];
+  /** Every file read, entry first (for cache invalidation / watching). */
+  files: string[];
+  /** Each include directive and what it resolved to. */
+  includes: { range: SourceRange; path?: string; kind: 'cpp' | 'dtc' }[];
+  /** Final macro table (for hover). */
+  macros: Map<string, MacroInfo>;
+}
+
+const BUILTINS: [string, number][] = [
+  ['__FILE__', B_FILE], ['__LINE__', B_LINE], ['__COUNTER__', B_COUNTER], ['__INCLUDE_LEVEL__', B_INCLUDE_LEVEL],
+  ['__BASE_FILE__', B_BASE_FILE], ['__DATE__', B_DATE], ['__TIME__', B_TIME],
+];
+
+const defineCache = new Map<string, Macro | string>();
+
+/** A command-line style definition (`-D name=value`). */
+function commandLineMacro(name: string, value: string): Macro | string {
+  const key = `${name}\0${value}`;
+  let m = defineCache.get(key);
+  if (!m) {
+    const lf = lexText('<command-line>', `${name} ${value}`);
+    m = parseDefine(lf.toks, 0, lf.toks.length);
+    defineCache.set(key, m);
+  }
+  return m;
+}
+
+/** What `cpp -undef -x assembler-with-cpp -D__DTS__` predefines (cpp -dM), plus the options'. */
+function initialMacros(defines: Record<string, string> | undefined, findings: Finding[]): Map<string, Macro> {
+  const macros = new Map<string, Macro>();
+  for (const [name, b] of BUILTINS) macros.set(name, { name, fn: false, params: [], variadic: false, body: [], builtin: b, dis: 0 });
+  const all: Record<string, string> = { __STDC__: '1', __STDC_HOSTED__: '1', __ASSEMBLER__: '1', __DTS__: '1', ...defines };
+  for (const [name, value] of Object.entries(all)) {
+    const m = commandLineMacro(name, value);
+    if (typeof m === 'string') findings.push({ severity: 'error', code: 'macro-define', message: `-D${name}: ${m}` });
+    else macros.set(m.name, m);
+  }
+  return macros;
+}
+
+class EmptyMap implements SourceMap {
+  locate(): SourcePos | undefined {
+    return undefined;
+  }
+  range(): SourceRange | undefined {
+    return undefined;
+  }
+  toOffset(): number | undefined {
+    return undefined;
+  }
+}
+
+function macroTable(macros: Map<string, Macro>): Map<string, MacroInfo> {
+  const out = new Map<string, MacroInfo>();
+  for (const m of macros.values()) {
+    if (m.builtin) continue;
+    let body: string | undefined;
+    let range: SourceRange | undefined | null = null;
+    out.set(m.name, {
+      name: m.name,
+      params: m.fn ? (m.variadic && m.params[m.params.length - 1] === '__VA_ARGS__' ? [...m.params.slice(0, -1), '...'] : m.params) : undefined,
+      get body() {
+        return (body ??= macroBodyText(m));
+      },
+      get range() {
+        if (range === null) {
+          range = m.file && m.start !== undefined && m.end !== undefined
+            ? { file: m.file.path, start: lineCol(m.file, m.start), end: lineCol(m.file, m.end) }
+            : undefined;
+        }
+        return range;
+      },
+    });
+  }
+  return out;
+}
+
+export function preprocess(entryPath: string, opts: PreprocessOptions): PreprocessResult {
+  const findings: Finding[] = [];
+  try {
+    const reader = new FileReader(opts.fs);
+    const macros = initialMacros(opts.defines, findings);
+    const text = reader.read(entryPath);
+    if (text === undefined) {
+      findings.push({ severity: 'error', code: 'include-missing', message: `${entryPath}: No such file or directory` });
+      return { text: '', map: new EmptyMap(), findings, files: [], includes: [], macros: macroTable(macros) };
+    }
+    const lim = opts.limits ?? {};
+    const e = new Engine(
+      {
+        cppSearch: { dirs: opts.includeDirs, prefixMap: opts.prefixMap, prefixDir: opts.prefixDir },
+        dtcSearch: { dirs: opts.dtcIncludeDirs ?? [], prefixMap: opts.prefixMap, prefixDir: opts.prefixDir },
+        maxIncludeDepth: lim.maxIncludeDepth ?? 200,
+        maxOutputBytes: lim.maxOutputBytes ?? 64 * 1024 * 1024,
+        limits: { maxExpansionDepth: lim.maxExpansionDepth ?? 4096, maxExpansionTokens: lim.maxExpansionTokens ?? 16_000_000 },
+      },
+      reader,
+      macros,
+    );
+    e.findings = findings;
+    e.entryPath = entryPath;
+    e.pushFile(entryPath, text);
+    e.run();
+    const out = e.printer.chunks.join('');
+    return {
+      text: out,
+      map: e.printer.map.build(e.files, out.length),
+      findings,
+      files: e.files.map((f) => f.path),
+      includes: e.includes,
+      macros: macroTable(e.macros),
+    };
+  } catch (err) {
+    findings.push({ severity: 'error', code: 'internal', message: `preprocessor failed: ${err instanceof Error ? err.message : String(err)}` });
+    return { text: '', map: new EmptyMap(), findings, files: [], includes: [], macros: new Map() };
+  }
+}

@@ -1,0 +1,220 @@
+// Tokenises one file the way libcpp does for `-x assembler-with-cpp` (GCC 12): line splicing,
+// comments as whitespace, pp-numbers (with e+/p+ exponents), identifiers with `$`, no digraphs,
+// and an unterminated '...' or "..." becoming one T_OTHER token to the end of the line (so `it's`
+// in a property value hides the rest of the line from macro expansion, exactly as in cpp).
+// The result is cached by (path, content): a .dtsi shared by many boards is lexed once.
+
+import { F_BOL, F_PREV_WHITE, T_CHAR, T_NAME, T_NUMBER, T_OTHER, T_PUNCT, T_STRING, type Tok } from './tokens.js';
+import type { Macro } from './macros.js';
+
+export interface LexedFile {
+  path: string;
+  text: string;
+  toks: Tok[];
+  /** Offsets where physical lines start (for offset -> line/col). */
+  lineStarts: number[];
+  /** Lexer problems (unterminated comment), as offsets. */
+  problems: { code: string; message: string; start: number; end: number }[];
+  /** Parsed `#define`s keyed by the index of their `#` token (definitions do not depend on state). */
+  defCache: Map<number, Macro | string>;
+  /** Include-guard macro when the whole file is `#ifndef X ... #endif` (computed lazily). */
+  guard?: string | null;
+}
+
+// Character classes.
+const ID_START = new Uint8Array(128);
+const ID_CHAR = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  const ch = String.fromCharCode(c);
+  if (/[A-Za-z_$]/.test(ch)) ID_START[c] = 1;
+  if (/[A-Za-z0-9_$]/.test(ch)) ID_CHAR[c] = 1;
+}
+
+// Punctuators of C (asm mode: no digraphs, no C++ `::`, `.*`, `->*`), longest first.
+const PUNCT3 = new Set(['...', '<<=', '>>=']);
+const PUNCT2 = new Set(['->', '++', '--', '<<', '>>', '<=', '>=', '==', '!=', '&&', '||', '*=', '/=', '%=', '+=', '-=', '&=', '^=', '|=', '##']);
+const PUNCT1 = new Set('[](){}.&*+-~!/%<>^|?:;=,#'.split(''));
+
+function isWs(c: number): boolean {
+  return c === 32 || c === 9 || c === 13 || c === 12 || c === 11;
+}
+
+/** Removes backslash-newline splices (also backslash, blanks, newline, as GCC accepts with a
+ * warning); returns the clean text and a map clean offset -> original offset. */
+function splice(text: string): { clean: string; at: number[]; delta: number[] } | undefined {
+  const re = /\\[ \t\f\v\r]*\n/g;
+  if (!re.test(text)) return undefined;
+  re.lastIndex = 0;
+  const parts: string[] = [];
+  const at: number[] = [0];
+  const delta: number[] = [0];
+  let last = 0;
+  let removed = 0;
+  let cleanLen = 0;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(text))) {
+    parts.push(text.slice(last, m.index));
+    cleanLen += m.index - last;
+    removed += m[0].length;
+    last = m.index + m[0].length;
+    at.push(cleanLen);
+    delta.push(removed);
+  }
+  parts.push(text.slice(last));
+  return { clean: parts.join(''), at, delta };
+}
+
+export function computeLineStarts(text: string): number[] {
+  const starts = [0];
+  let i = text.indexOf('\n');
+  while (i >= 0) {
+    starts.push(i + 1);
+    i = text.indexOf('\n', i + 1);
+  }
+  return starts;
+}
+
+/** Lexes one token of `s` at `i` (no whitespace/comments); returns [type, end]. */
+export function lexOne(s: string, i: number): [number, number] {
+  const n = s.length;
+  const c = s.charCodeAt(i);
+  if (c < 128 && ID_START[c]) {
+    if (c === 76 /* L */ && i + 1 < n && (s[i + 1] === "'" || s[i + 1] === '"')) {
+      return lexQuoted(s, i + 1);
+    }
+    let j = i + 1;
+    while (j < n) {
+      const d = s.charCodeAt(j);
+      if (d < 128 && ID_CHAR[d]) j++;
+      else break;
+    }
+    return [T_NAME, j];
+  }
+  if ((c >= 48 && c <= 57) || (c === 46 && i + 1 < n && s.charCodeAt(i + 1) >= 48 && s.charCodeAt(i + 1) <= 57)) {
+    let j = i + 1;
+    while (j < n) {
+      const d = s.charCodeAt(j);
+      if ((d < 128 && ID_CHAR[d]) || d === 46) j++;
+      else if ((d === 43 || d === 45) && /[eEpP]/.test(s[j - 1])) j++;
+      else break;
+    }
+    return [T_NUMBER, j];
+  }
+  if (c === 39 || c === 34) return lexQuoted(s, i);
+  const p3 = s.substr(i, 3);
+  if (PUNCT3.has(p3)) return [T_PUNCT, i + 3];
+  if (PUNCT2.has(p3.slice(0, 2))) return [T_PUNCT, i + 2];
+  if (PUNCT1.has(s[i])) return [T_PUNCT, i + 1];
+  // A stray character; keep surrogate pairs whole.
+  if (c >= 0xd800 && c <= 0xdbff && i + 1 < n) return [T_OTHER, i + 2];
+  return [T_OTHER, i + 1];
+}
+
+function lexQuoted(s: string, q: number): [number, number] {
+  const term = s.charCodeAt(q);
+  const n = s.length;
+  let j = q + 1;
+  while (j < n) {
+    const d = s.charCodeAt(j);
+    if (d === 92 /* \ */ && j + 1 < n && s.charCodeAt(j + 1) !== 10) j += 2;
+    else if (d === term) return [term === 39 ? T_CHAR : T_STRING, j + 1];
+    else if (d === 10) break;
+    else j++;
+  }
+  // Unterminated: in assembler mode cpp makes the rest of the line one CPP_OTHER, silently.
+  return [T_OTHER, Math.min(j, n)];
+}
+
+export function lexText(path: string, text: string): LexedFile {
+  const sp = splice(text);
+  const s = sp ? sp.clean : text;
+  const toks: Tok[] = [];
+  const problems: LexedFile['problems'] = [];
+  const n = s.length;
+  let i = 0;
+  let flags = F_BOL;
+  // Maps a clean offset back to the original text.
+  let seg = 0;
+  const orig = sp
+    ? (off: number): number => {
+        while (seg + 1 < sp.at.length && sp.at[seg + 1] <= off) seg++;
+        while (seg > 0 && sp.at[seg] > off) seg--;
+        return off + sp.delta[seg];
+      }
+    : (off: number): number => off;
+  while (i < n) {
+    const c = s.charCodeAt(i);
+    if (c === 10) {
+      i++;
+      flags = F_BOL;
+      continue;
+    }
+    if (isWs(c)) {
+      i++;
+      flags |= F_PREV_WHITE;
+      continue;
+    }
+    if (c === 47 /* / */ && i + 1 < n) {
+      const d = s.charCodeAt(i + 1);
+      if (d === 42 /* * */) {
+        const end = s.indexOf('*/', i + 2);
+        if (end < 0) {
+          problems.push({ code: 'unterminated-comment', message: 'unterminated comment', start: orig(i), end: orig(i) + 2 });
+          i = n;
+        } else i = end + 2;
+        flags |= F_PREV_WHITE;
+        continue;
+      }
+      if (d === 47) {
+        const end = s.indexOf('\n', i + 2);
+        i = end < 0 ? n : end;
+        flags |= F_PREV_WHITE;
+        continue;
+      }
+    }
+    const [type, end] = lexOne(s, i);
+    const o = orig(i);
+    const e = sp ? orig(end - 1) + 1 : end;
+    toks.push({ t: type, s: s.slice(i, end), f: flags, o, e });
+    flags = 0;
+    i = end;
+  }
+  return { path, text, toks, lineStarts: computeLineStarts(text), problems, defCache: new Map() };
+}
+
+const cache = new Map<string, LexedFile>();
+let cacheChars = 0;
+const CACHE_MAX_CHARS = 256 * 1024 * 1024;
+
+/** The lexed form of `path` with this exact content, from the cache when unchanged. */
+export function lexFile(path: string, text: string): LexedFile {
+  const hit = cache.get(path);
+  if (hit && hit.text === text) return hit;
+  if (hit) cacheChars -= hit.text.length;
+  const lexed = lexText(path, text);
+  if (cacheChars + text.length > CACHE_MAX_CHARS) {
+    cache.clear();
+    cacheChars = 0;
+  }
+  cache.set(path, lexed);
+  cacheChars += text.length;
+  return lexed;
+}
+
+export function clearLexCache(): void {
+  cache.clear();
+  cacheChars = 0;
+}
+
+/** Offset -> 0-based line and UTF-16 column. */
+export function lineCol(lf: { lineStarts: number[] }, offset: number): { line: number; col: number } {
+  const ls = lf.lineStarts;
+  let lo = 0;
+  let hi = ls.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (ls[mid] <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return { line: lo, col: offset - ls[lo] };
+}

@@ -1,0 +1,181 @@
+// Maps every byte of the preprocessed text back to the user's files. Compact: one segment per run
+// of text copied verbatim from a file (copy: out offset, file, source offset, length) and one per
+// top-level macro invocation (expansion: the invocation's [start, end) in the file that wrote it),
+// binary-searched by output offset; the inverse (file position -> output offset) uses a per-file
+// index of copy segments built on first use.
+
+import type { SourcePos, SourceRange } from '../tree.js';
+import { lineCol } from './lexer.js';
+
+export interface SourceMap {
+  /** Where the byte at `offset` of the expanded text came from: for copied text the exact file/line/col;
+   *  for text produced by a macro expansion, the macro use site in the user's file. */
+  locate(offset: number): SourcePos | undefined;
+  /** The source range of expanded text [start, end) (start and end located, clamped to one file). */
+  range(start: number, end: number): SourceRange | undefined;
+  /** Offsets in the expanded text that come from `file` at (line, col) — the inverse, used by hover/edits. */
+  toOffset(file: string, line: number, col: number): number | undefined;
+}
+
+export interface MappedFile {
+  path: string;
+  lineStarts: number[];
+}
+
+export const K_COPY = 0;
+export const K_EXPANSION = 1;
+
+export class SourceMapBuilder {
+  outStart: number[] = [];
+  file: number[] = [];
+  srcStart: number[] = [];
+  /** copy: bytes mirrored exactly; expansion: end offset of the invocation in the file. */
+  srcEnd: number[] = [];
+  kind: number[] = [];
+
+  /** Records that the token at output offset `out` is a copy of file[fid] at [o, e). */
+  copy(out: number, fid: number, o: number, e: number): void {
+    const n = this.kind.length - 1;
+    if (n >= 0 && this.kind[n] === K_COPY && this.file[n] === fid && out - this.outStart[n] === o - this.srcStart[n]) {
+      if (e > this.srcEnd[n]) this.srcEnd[n] = e;
+      return;
+    }
+    this.push(out, fid, o, e, K_COPY);
+  }
+
+  /** Records that output from `out` comes from the macro invocation at file[fid] [o, e). */
+  expansion(out: number, fid: number, o: number, e: number): void {
+    const n = this.kind.length - 1;
+    if (n >= 0 && this.kind[n] === K_EXPANSION && this.file[n] === fid && this.srcStart[n] === o) {
+      if (e > this.srcEnd[n]) this.srcEnd[n] = e;
+      return;
+    }
+    this.push(out, fid, o, e, K_EXPANSION);
+  }
+
+  private push(out: number, fid: number, o: number, e: number, k: number): void {
+    // A later segment starting at the same output offset replaces an empty one.
+    const n = this.kind.length - 1;
+    if (n >= 0 && this.outStart[n] === out) {
+      this.file[n] = fid;
+      this.srcStart[n] = o;
+      this.srcEnd[n] = e;
+      this.kind[n] = k;
+      return;
+    }
+    this.outStart.push(out);
+    this.file.push(fid);
+    this.srcStart.push(o);
+    this.srcEnd.push(e);
+    this.kind.push(k);
+  }
+
+  build(files: MappedFile[], outLength: number): SourceMapImpl {
+    return new SourceMapImpl(files, this, outLength);
+  }
+}
+
+export class SourceMapImpl implements SourceMap {
+  private inverse = new Map<number, { src: number[]; seg: number[] }>();
+  private fileIds = new Map<string, number>();
+  constructor(public files: MappedFile[], private s: SourceMapBuilder, public outLength: number) {
+    files.forEach((f, i) => {
+      if (!this.fileIds.has(f.path)) this.fileIds.set(f.path, i);
+    });
+  }
+
+  get segmentCount(): number {
+    return this.s.kind.length;
+  }
+
+  /** Index of the segment containing output offset `off`, or -1. */
+  segmentAt(off: number): number {
+    const a = this.s.outStart;
+    if (off < 0 || off >= this.outLength || a.length === 0 || off < a[0]) return -1;
+    let lo = 0;
+    let hi = a.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (a[mid] <= off) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  /** File id and source offset for output offset `off` (start of the invocation for expansions). */
+  sourceOffset(off: number, atEnd = false): { fid: number; offset: number; kind: number } | undefined {
+    const i = this.segmentAt(off);
+    if (i < 0) return undefined;
+    const s = this.s;
+    if (s.kind[i] === K_COPY) {
+      // Generated white space after the mirrored bytes maps to the end of the copied run.
+      const o = Math.min(s.srcStart[i] + (off - s.outStart[i]), s.srcEnd[i]);
+      return { fid: s.file[i], offset: o, kind: K_COPY };
+    }
+    return { fid: s.file[i], offset: atEnd ? s.srcEnd[i] : s.srcStart[i], kind: K_EXPANSION };
+  }
+
+  private pos(fid: number, offset: number): SourcePos {
+    const f = this.files[fid];
+    const lc = lineCol(f, offset);
+    return { file: f.path, line: lc.line, col: lc.col };
+  }
+
+  locate(offset: number): SourcePos | undefined {
+    const r = this.sourceOffset(offset);
+    return r ? this.pos(r.fid, r.offset) : undefined;
+  }
+
+  range(start: number, end: number): SourceRange | undefined {
+    const a = this.sourceOffset(start);
+    if (!a) return undefined;
+    const b = end > start ? this.sourceOffset(end - 1, true) : a;
+    let endOff: number;
+    if (!b || b.fid !== a.fid) {
+      // Clamp to the first file: the end of the first segment's run.
+      endOff = this.s.srcEnd[this.segmentAt(start)];
+    } else endOff = b.kind === K_COPY ? b.offset + 1 : b.offset;
+    if (endOff < a.offset) endOff = a.offset;
+    const p = this.pos(a.fid, a.offset);
+    const q = this.pos(a.fid, endOff);
+    return { file: p.file, start: { line: p.line, col: p.col }, end: { line: q.line, col: q.col } };
+  }
+
+  toOffset(file: string, line: number, col: number): number | undefined {
+    const fid = this.fileIds.get(file);
+    if (fid === undefined) return undefined;
+    const f = this.files[fid];
+    if (line < 0 || line >= f.lineStarts.length) return undefined;
+    const off = f.lineStarts[line] + col;
+    let idx = this.inverse.get(fid);
+    if (!idx) {
+      const seg: number[] = [];
+      for (let i = 0; i < this.s.kind.length; i++) if (this.s.kind[i] === K_COPY && this.s.file[i] === fid) seg.push(i);
+      seg.sort((x, y) => this.s.srcStart[x] - this.s.srcStart[y]);
+      idx = { src: seg.map((i) => this.s.srcStart[i]), seg };
+      this.inverse.set(fid, idx);
+    }
+    // Last copy segment starting at or before `off` that still covers it.
+    let lo = 0;
+    let hi = idx.src.length - 1;
+    if (hi < 0 || idx.src[0] > off) return this.expansionCovering(fid, off);
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (idx.src[mid] <= off) lo = mid;
+      else hi = mid - 1;
+    }
+    for (let k = lo; k >= 0 && k >= lo - 8; k--) {
+      const i = idx.seg[k];
+      if (off < this.s.srcEnd[i]) return this.s.outStart[i] + (off - this.s.srcStart[i]);
+    }
+    return this.expansionCovering(fid, off);
+  }
+
+  /** A position inside a macro invocation maps to the start of its expansion. */
+  private expansionCovering(fid: number, off: number): number | undefined {
+    for (let i = 0; i < this.s.kind.length; i++) {
+      if (this.s.kind[i] === K_EXPANSION && this.s.file[i] === fid && this.s.srcStart[i] <= off && off < this.s.srcEnd[i]) return this.s.outStart[i];
+    }
+    return undefined;
+  }
+}
