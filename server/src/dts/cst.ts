@@ -9,7 +9,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Language, Parser, type Tree, type TreeCursor } from 'web-tree-sitter';
-import { DtsParser } from './parser.js';
+import { DtsParser, MAX_DEPTH } from './parser.js';
 import type { DtsAst, Label, NodeDef, PropDef } from './ast.js';
 
 let parser: Parser | undefined;
@@ -71,6 +71,7 @@ class CstWalker {
   private readonly c: TreeCursor;
   private readonly ast: DtsAst = { v1: false, plugin: false, memreserves: [], statements: [], errors: [] };
   private readonly state = { seenBody: false };
+  private depth = 0;
 
   constructor(private readonly text: string, tree: Tree) {
     this.c = tree.walk();
@@ -126,6 +127,10 @@ class CstWalker {
     } while (c.gotoNextSibling());
     c.gotoParent();
     if (!node || (root && labels.length) || (ref && labels.length > 1) || (!root && !ref)) throw new Fallback();
+    if (!this.ast.v1 && !this.state.seenBody && !this.ast.memreserves.length) {
+      const at = root ? { start, end: start + 1 } : ref!;
+      this.ast.errors.push({ code: 'dts-v1-missing', message: 'syntax error: the file does not start with /dts-v1/;', start: at.start, end: at.end, severity: 'error' });
+    }
     if (root) {
       node.nameStart = start;
       node.nameEnd = start + 1;
@@ -156,6 +161,15 @@ class CstWalker {
   /** The cursor is on `{` of a node; reads members up to `}` `;`. The cursor stays on `{`'s
    * sibling list (the caller's gotoParent returns to the node). */
   private body(name: string, labels: Label[], start: number, nameStart: number, nameEnd: number, omit: boolean): NodeDef {
+    if (++this.depth > MAX_DEPTH) throw new Fallback();
+    try {
+      return this.members(name, labels, start, nameStart, nameEnd, omit);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private members(name: string, labels: Label[], start: number, nameStart: number, nameEnd: number, omit: boolean): NodeDef {
     const c = this.c;
     const node: NodeDef = { name, labels, deleted: false, omit, props: [], children: [], start, end: start, nameStart, nameEnd };
     let sawChild = false;

@@ -63,14 +63,20 @@ export function escapeChar(s: Uint8Array, i: number): { value: number; next: num
     case 0x72: return { value: 13, next: i + 1 };
     case 0x78: { // \x: up to two hex digits (get_hex_char)
       let j = i + 1, v = 0;
-      while (j < s.length && j < i + 3 && isHex(s[j])) v = v * 16 + parseInt(String.fromCharCode(s[j]), 16), j++;
+      while (j < s.length && j < i + 3 && isHex(s[j])) {
+        v = v * 16 + parseInt(String.fromCharCode(s[j]), 16);
+        j++;
+      }
       if (j === i + 1) return { value: 0, next: j, error: '\\x used with no following hex digits' };
       return { value: v, next: j };
     }
     default:
       if (c !== undefined && c >= 0x30 && c <= 0x37) { // up to three octal digits (get_oct_char)
         let j = i, v = 0;
-        while (j < s.length && j < i + 3 && s[j] >= 0x30 && s[j] <= 0x37) v = v * 8 + (s[j] - 0x30), j++;
+        while (j < s.length && j < i + 3 && s[j] >= 0x30 && s[j] <= 0x37) {
+          v = v * 8 + (s[j] - 0x30);
+          j++;
+        }
         return { value: v & 0xff, next: j };
       }
       return { value: c ?? 0, next: i + 1 };
@@ -95,19 +101,13 @@ export function unescapeString(body: string): { bytes: Uint8Array; error?: strin
   return { bytes: Uint8Array.from(out), error };
 }
 
-/** dtc's eval_char_literal: one (possibly escaped) character, as a sign-extended `char`. */
+/** dtc's char literal: the body is unescaped like a string and its first byte, as an unsigned
+ * char, is the value (so '\xff' is 0xff); more than one byte or none is a lexical error. */
 function charLiteral(body: string): { value: bigint; error?: string } {
-  const raw = encoder.encode(body);
-  if (raw.length === 0) return { value: 0n, error: 'Empty character literal' };
-  let c = raw[0], i = 1, error: string | undefined;
-  if (c === 0x5c) {
-    const e = escapeChar(raw, 1);
-    c = e.value; i = e.next; error = e.error;
-  }
-  if (i < raw.length) error = `Character literal has ${raw.length} characters instead of 1`;
-  // `char` is signed on the x86/arm64 hosts dtc runs on; the value is widened to uint64_t.
-  const v = c >= 0x80 ? (BigInt(c) - 256n) & MASK64 : BigInt(c);
-  return { value: v, error };
+  const { bytes, error } = unescapeString(body);
+  if (bytes.length === 0) return { value: 0n, error: 'Empty character literal' };
+  if (bytes.length > 1) return { value: BigInt(bytes[0]), error: `Character literal has ${bytes.length} characters instead of 1` };
+  return { value: BigInt(bytes[0]), error };
 }
 
 /** strtoull(text, &end, 0) followed by dtc's suffix check. */
@@ -117,10 +117,9 @@ function integerLiteral(text: string): { value: bigint; error?: string } {
   if (n <= 12 && (text.charCodeAt(0) !== 48 || n === 1 || (n > 2 && (text.charCodeAt(1) | 32) === 120)) && !/[UL]$/.test(text)) {
     return { value: BigInt(Number(text)) };
   }
-  let digits = text;
   let suffixStart = text.length;
   while (suffixStart > 0 && (text[suffixStart - 1] === 'U' || text[suffixStart - 1] === 'L')) suffixStart--;
-  digits = text.slice(0, suffixStart);
+  const digits = text.slice(0, suffixStart);
   let value: bigint;
   let rest = '';
   if (/^0[xX]/.test(digits)) value = BigInt(digits);

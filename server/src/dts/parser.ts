@@ -10,7 +10,8 @@ import type { Data, DtsAst, Label, Marker, NodeDef, ParseError, PropDef, RefTarg
 
 class SyntaxAbort extends Error {}
 
-const MAX_DEPTH = 200;
+/** Bound on node nesting (recursion); real trees are under 15 deep. */
+export const MAX_DEPTH = 1000;
 
 /** Growable byte buffer; one per parser, reused for every value (done() copies out). */
 class ByteBuf {
