@@ -2,7 +2,7 @@
 // dtc 1.6.1 + canon/fdt-canon.py from the same text.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { compile, dump } from './dts-helpers.js';
+import { compile, dump } from '../corpus/dts-helpers.js';
 
 const MERGE = `/dts-v1/;
 /memreserve/ 0x1000 0x2000;

@@ -6,7 +6,7 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { initParser } from '../../server/src/dts/frontend.js';
-import { compile, dump, errors } from './dts-helpers.js';
+import { compile, dump, errors } from '../corpus/dts-helpers.js';
 
 before(async () => { await initParser(); });
 

@@ -5,7 +5,7 @@
 // `pathkept` is kept by a path reference.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { compile, dump } from './dts-helpers.js';
+import { compile, dump } from '../corpus/dts-helpers.js';
 
 const PH = `/dts-v1/;
 / {

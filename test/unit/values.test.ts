@@ -2,7 +2,7 @@
 // 1.6.1 (`dtc -I dts -O dtb` + canon/fdt-canon.py) from the same source text.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { dump, errors } from './dts-helpers.js';
+import { dump, errors } from '../corpus/dts-helpers.js';
 
 const prop = (body: string): string => {
   const d = dump(`/dts-v1/;\n/ {\n\t${body}\n};\n`);
