@@ -1,10 +1,14 @@
-// Test helper: compiles one corpus board to a DtTree. Uses the real cpp (cpp-helper.ts) in front
-// of compileText until dtmem's own preprocessor is wired in.
+// Test helper: compiles one corpus board with dtmem's own preprocessor and the kbuild include
+// setup derived from the tree (kernel_tree.ts), as the editor and CLI do.
 import path from 'node:path';
-import { cppBoard, LINUX } from './cpp-helper.js';
-import { compileText, type TextCompileResult } from '../../server/src/dts/frontend.js';
+import { LINUX } from './cpp-helper.js';
+import { compile, type CompileResult } from '../../server/src/dts/frontend.js';
+import { kbuildIncludeSetup } from '../../server/src/dts/kernel_tree.js';
+import { nodeFileSystem } from '../../server/src/dts/preprocess/index.js';
 
-export async function compileBoard(board: string): Promise<TextCompileResult> {
+export async function compileBoard(board: string, parser?: 'native' | 'tree-sitter'): Promise<CompileResult> {
   const abs = path.join(LINUX, board);
-  return compileText(cppBoard(abs), { file: abs });
+  const setup = kbuildIncludeSetup(abs);
+  if (!setup) throw new Error(`${abs}: not in a kernel tree`);
+  return compile(abs, { ...setup, fs: nodeFileSystem, parser });
 }

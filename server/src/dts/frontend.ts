@@ -7,6 +7,7 @@ import { parseWithTreeSitter } from './cst.js';
 import { buildTree, type BuildResult } from './build.js';
 import { LinemarkerMap, type OffsetMap } from './srcmap.js';
 import type { DtsAst } from './ast.js';
+import { preprocess, type FileSystem, type PreprocessResult } from './preprocess/index.js';
 
 export { canonicalDump } from './canon.js';
 export { initParser, getParser } from './cst.js';
@@ -45,4 +46,35 @@ export function compileText(text: string, opts: CompileTextOptions = {}): TextCo
   const built = buildTree(ast, map);
   const t2 = performance.now();
   return { ...built, parsedBy, timings: { parse: t1 - t0, merge: t2 - t1 } };
+}
+
+export interface CompileOptions {
+  /** cpp -I dirs. */
+  includeDirs: string[];
+  /** Virtual include-prefix folder and its mapping (kernel_tree.ts kbuildIncludeSetup). */
+  prefixMap?: Record<string, string>;
+  prefixDir?: string;
+  /** dtc -i dirs for /include/. */
+  dtcIncludeDirs?: string[];
+  fs: FileSystem;
+  defines?: Record<string, string>;
+  parser?: CompileTextOptions['parser'];
+}
+
+export interface CompileResult extends TextCompileResult {
+  pre: PreprocessResult;
+  timings: { preprocess: number; parse: number; merge: number };
+}
+
+/** Preprocesses `entryPath` as kbuild does, then compiles it like dtc (after initParser() to use
+ * tree-sitter; without it the native parser does everything). Never throws. */
+export function compile(entryPath: string, opts: CompileOptions): CompileResult {
+  const t0 = performance.now();
+  const pre = preprocess(entryPath, {
+    includeDirs: opts.includeDirs, prefixMap: opts.prefixMap, prefixDir: opts.prefixDir,
+    dtcIncludeDirs: opts.dtcIncludeDirs, defines: opts.defines, fs: opts.fs,
+  });
+  const t1 = performance.now();
+  const r = compileText(pre.text, { map: pre.map, parser: opts.parser, file: entryPath });
+  return { ...r, findings: [...pre.findings, ...r.findings], pre, timings: { preprocess: t1 - t0, ...r.timings } };
 }
