@@ -1,0 +1,220 @@
+// The 32-bit arm boot path (armmp and armmp-lpae, Linux 6.1) from setup_arch to mem_init, in the
+// kernel's order (arch/arm/kernel/setup.c setup_arch, init/main.c start_kernel):
+//   setup_machine_fdt (DTB reserve, memory nodes), parse_early_param (mem=, vmalloc=, cma=),
+//   adjust_lowmem_bounds, arm_memblock_init (image, initrd, swapper_pg_dir, /reserved-memory,
+//   default CMA), adjust_lowmem_bounds, paging_init (page tables, dma_contiguous_remap,
+//   devicemaps/kmap, zero page, bootmem_init -> free_area_init), request_standard_resources,
+//   unflatten_device_tree, setup_command_line, setup_per_cpu_areas, vfs_caches_init_early, and
+//   mem_init with the `Memory:` line. Shared steps (memory scan, reserved-memory, CMA) are the
+//   core modules'; this file supplies the arm-specific parts and their order.
+import { getProp, readString, type DtNode } from '../../dts/tree.js';
+import { scanMemory, rootCells, memCell } from '../fdt_scan.js';
+import { earlyInitFdtScanReservedMem } from '../of_reserved_mem.js';
+import { cmaActivate, dmaContiguousReserve } from '../cma.js';
+import { ALLOC_ACCESSIBLE, NUMA_NO_NODE } from '../memblock.js';
+import type { BootContext } from '../types.js';
+import { armConsts, type ArmConsts } from './consts.js';
+import { adjustLowmemBounds, applyMemParams, memRanges, vmallocMin } from './lowmem.js';
+import { pagingInit } from './mmu.js';
+import { bootmemInit, unavailablePages, zoneInfos, type ZonesResult } from './zones.js';
+import { aliasAllocSizes, unflattenSize } from './unflatten.js';
+import { setupPerCpuAreas } from './percpu.js';
+import { largeSystemHash, memInit, swiotlbInit } from './mem_init.js';
+
+const MiB = 1n << 20n;
+const fmt18 = (v: bigint) => '0x' + v.toString(16).padStart(16, '0');
+
+function log(ctx: BootContext, step: string, text: string, node?: DtNode): void {
+  ctx.log.push(node ? { step, text, node } : { step, text });
+}
+
+function snapshot(ctx: BootContext, step: string): void {
+  ctx.steps.push({ step, memory: ctx.memblock.snapshot('memory'), reserved: ctx.memblock.snapshot('reserved') });
+}
+
+/** The lowest base of any memory bank the DT describes (before any clipping). */
+function dtRamStart(ctx: BootContext): bigint | undefined {
+  const cells = rootCells(ctx.tree);
+  const entry = (cells.addr + cells.size) * 4;
+  let lowest: bigint | undefined;
+  if (!entry) return undefined;
+  for (const node of ctx.tree.root.children) {
+    if (readString(node, 'device_type') !== 'memory') continue;
+    const prop = getProp(node, 'linux,usable-memory') ?? getProp(node, 'reg');
+    if (!prop) continue;
+    for (let off = 0; off + entry <= prop.value.length; off += entry) {
+      const base = memCell(prop.value, off, cells.addr);
+      const size = memCell(prop.value, off + cells.addr * 4, cells.size);
+      if (size && (lowest === undefined || base < lowest)) lowest = base;
+    }
+  }
+  return lowest;
+}
+
+/** PHYS_OFFSET as the zImage decompressor derives it with AUTO_ZRELADDR: the load address
+ * masked to 128 MiB (the boot loader loads the zImage inside the first 128 MiB of RAM). */
+export function physOffsetFor(ctx: BootContext, c: ArmConsts): bigint {
+  const p = ctx.profile;
+  if (p.kernelLoadAddr !== undefined) return (p.kernelLoadAddr - c.textOffset) & ~(128n * MiB - 1n);
+  const ram = dtRamStart(ctx) ?? 0n;
+  return ram & ~(128n * MiB - 1n);
+}
+
+/** Possible CPUs: arm_dt_init_cpu_maps counts /cpus children of type "cpu" with a reg
+ * (at most NR_CPUS); without any, only the boot CPU. */
+function possibleCpus(ctx: BootContext, c: ArmConsts): number {
+  const cpus = ctx.tree.root.children.find((n) => n.name === 'cpus');
+  if (!cpus) return 1;
+  let n = 0;
+  for (const ch of cpus.children) {
+    const isCpu = readString(ch, 'device_type') === 'cpu' || ch.name === 'cpu' || ch.name.startsWith('cpu@');
+    if (isCpu && getProp(ch, 'reg')) n++;
+  }
+  return Math.max(1, Math.min(n, c.nrCpus));
+}
+
+/** reserve_initrd_mem: page-rounded, must be memory and not already reserved. */
+function reserveInitrd(ctx: BootContext): void {
+  const initrd = ctx.args.initrd ?? ctx.initrd;
+  if (!initrd || !initrd.size) return;
+  const mb = ctx.memblock;
+  const start = initrd.start & ~4095n;
+  const size = (initrd.size + (initrd.start - start) + 4095n) & ~4095n;
+  const hex = (v: bigint) => '0x' + v.toString(16).padStart(8, '0');
+  const isMemory = mb.memory.some((r) => start >= r.base && start + size <= r.base + r.size);
+  if (!isMemory) {
+    log(ctx, 'arm_memblock_init', `INITRD: ${hex(start)}+${hex(size)} is not a memory region - disabling initrd`);
+    ctx.findings.push({ severity: 'warning', code: 'initrd-not-memory', message: `The initrd [${hex(start)}, +${hex(size)}) is not inside RAM: the kernel disables it.` });
+    return;
+  }
+  if (mb.isRegionReserved(start, size)) {
+    log(ctx, 'arm_memblock_init', `INITRD: ${hex(start)}+${hex(size)} overlaps in-use memory region - disabling initrd`);
+    ctx.findings.push({ severity: 'warning', code: 'initrd-overlap', message: `The initrd [${hex(start)}, +${hex(size)}) overlaps reserved memory: the kernel disables it.` });
+    return;
+  }
+  mb.reserve(start, size, ctx.profile.arch === 'arm-lpae' ? 'arm_memblock_init+0x48/0x88' : 'arm_memblock_init+0x34/0x74', 'initrd');
+}
+
+/** setup_arch .. mem_init for arm and arm-lpae. */
+export function armSetupArch(ctx: BootContext): void {
+  const p = ctx.profile;
+  const c = armConsts(p);
+  const mb = ctx.memblock;
+  const physOffset = physOffsetFor(ctx, c);
+  ctx.state.physOffset = physOffset;
+  // MIN_MEMBLOCK_ADDR = __pa(PAGE_OFFSET) = PHYS_OFFSET for early_init_dt_add_memory_arch
+  p.minMemblockAddr = physOffset;
+
+  // setup_machine_fdt: the DTB reserve (before memblock=debug is parsed, so silent), memory nodes
+  mb.debug = false;
+  if (!ctx.dtbAddr) ctx.dtbAddr = p.dtbLoadAddr ?? (dtRamStart(ctx) ?? physOffset) + p.dtbLoadOffset;
+  if (ctx.dtbSize > 0n) mb.reserve(ctx.dtbAddr, ctx.dtbSize, 'setup_arch', 'DTB', true);
+  if (!scanMemory(ctx)) return;
+
+  // parse_early_param
+  mb.debug = ctx.args.memblockDebug;
+  if (ctx.args.mem.length) applyMemParams(mb, c, physOffset, ctx.args.mem, (m) => log(ctx, 'early_mem', m));
+  const vmin = vmallocMin(c, ctx.args.vmalloc, (m) => log(ctx, 'early_vmalloc', m));
+  // setup_dma_zone: the generic DT machine has no dma_zone_size
+  const armDmaLimit = 0xffffffffn;
+  const armDmaPfnLimit = armDmaLimit >> 12n;
+
+  const b1 = adjustLowmemBounds(mb, c, physOffset, vmin);
+  ctx.state.lowmemLimitEarly = b1.lowmemLimit;
+
+  // arm_memblock_init
+  mb.reserve(physOffset + c.stextOffset, c.endOffset - c.stextOffset, c.callers.imageReserve!, 'kernel image');
+  reserveInitrd(ctx);
+  mb.reserve(physOffset + c.textOffset - c.swapperSize, c.swapperSize, c.callers.swapperReserve!, 'swapper_pg_dir');
+  const remap: { name: string; base: bigint; size: bigint }[] = [];
+  ctx.hooks = {
+    ...(ctx.hooks ?? {}),
+    dmaContiguousEarlyFixup: (base, size) => {
+      const a = ctx.cmaAreas.find((x) => x.base === base && x.size === size);
+      remap.push({ name: a?.name ?? 'cma', base, size });
+    },
+  };
+  earlyInitFdtScanReservedMem(ctx);
+  const dflt = dmaContiguousReserve(ctx, armDmaLimit, b1.lowmemLimit);
+  if (dflt) ctx.result.defaultCma = dflt;
+  snapshot(ctx, 'arm_memblock_init');
+
+  const b2 = adjustLowmemBounds(mb, c, physOffset, vmin);
+  ctx.result.lowmemLimit = b2.lowmemLimit;
+
+  // paging_init
+  const mmu = pagingInit({ mb, c, physOffset, lowmemLimit: b2.lowmemLimit, dtbAddr: ctx.dtbAddr, cmaAreas: remap });
+  for (const prob of mmu.problems) ctx.findings.push({ severity: 'error', code: 'sim-arm-paging', message: prob });
+  ctx.result.pageTables = mmu.mappings;
+  // bootmem_init
+  const z = bootmemInit(mb, c, { movablecore: ctx.args.movablecore, kernelcore: ctx.args.kernelcore }, armDmaPfnLimit);
+  for (const m of z.messages) log(ctx, 'free_area_init', m);
+  reportZones(ctx, z);
+  snapshot(ctx, 'paging_init');
+
+  // request_standard_resources: one struct resource per usable memory range
+  for (let i = 0; i < memRanges(mb).length; i++) mb.allocTryNid(c.resourceSize, 64n, 0n, ALLOC_ACCESSIBLE, NUMA_NO_NODE, c.callers.resource!, 'System RAM resource');
+  // unflatten_device_tree + of_alias_scan
+  const usize = unflattenSize(ctx.tree, c.deviceNodeSize, c.propertySize);
+  mb.allocTryNid(BigInt(usize), 4n, 0n, ALLOC_ACCESSIBLE, NUMA_NO_NODE, c.callers.unflatten!, 'unflattened device tree');
+  for (const s of aliasAllocSizes(ctx.tree, c.aliasPropSize)) mb.allocTryNid(BigInt(s), 4n, 0n, ALLOC_ACCESSIBLE, NUMA_NO_NODE, c.callers.unflatten!, 'of_alias_scan');
+
+  // start_kernel: setup_command_line (saved_command_line, static_command_line)
+  const cmdLen = BigInt(new TextEncoder().encode(ctx.args.raw).length + 1);
+  mb.allocTryNid(cmdLen, 64n, 0n, ALLOC_ACCESSIBLE, NUMA_NO_NODE, c.callers.cmdline1!, 'saved_command_line');
+  mb.allocTryNid(cmdLen, 64n, 0n, ALLOC_ACCESSIBLE, NUMA_NO_NODE, c.callers.cmdline2!, 'static_command_line');
+  const pcpu = setupPerCpuAreas(mb, c, physOffset, possibleCpus(ctx, c));
+  log(ctx, 'setup_per_cpu_areas', pcpu.message);
+  log(ctx, 'build_all_zonelists', `Built 1 zonelists, mobility grouping on.  Total pages: ${z.totalPages}`);
+  ctx.result.totalPages = z.totalPages;
+  log(ctx, 'start_kernel', `Kernel command line: ${ctx.args.raw}`);
+
+  // vfs_caches_init_early
+  const num = (name: string) => {
+    const v = ctx.args.params.find((x) => x.name === name)?.value;
+    return v && /^\d+$/.test(v) ? BigInt(v) : undefined;
+  };
+  log(ctx, 'vfs_caches_init_early', largeSystemHash(mb, c, 'Dentry cache', 13n, z, num('dhash_entries')).message);
+  log(ctx, 'vfs_caches_init_early', largeSystemHash(mb, c, 'Inode-cache', 14n, z, num('ihash_entries')).message);
+
+  // mem_init
+  if (c.lpae && z.maxPfn > armDmaPfnLimit) for (const m of swiotlbInit(mb, c)) log(ctx, 'mem_init', m);
+  const mi = memInit(mb, c, z, ctx.totalCmaPages);
+  ctx.result.memoryLine = mi.line;
+  log(ctx, 'mem_init', mi.line.text);
+  snapshot(ctx, 'mem_init');
+
+  // core_initcall cma_init_reserved_areas: every CMA area must sit in one zone
+  cmaActivate(ctx, ctx.result.zones);
+}
+
+/** The zone lines free_area_init prints and the SimResult's zone fields. */
+function reportZones(ctx: BootContext, z: ZonesResult): void {
+  const step = 'free_area_init';
+  log(ctx, step, 'Zone ranges:');
+  ctx.result.zoneRanges = [];
+  for (const r of z.ranges) {
+    const empty = r.startPfn === r.endPfn;
+    log(ctx, step, `  ${r.name.padEnd(8)} ${empty ? 'empty' : `[mem ${fmt18(r.startPfn << 12n)}-${fmt18((r.endPfn << 12n) - 1n)}]`}`);
+    ctx.result.zoneRanges.push({ name: r.name, range: empty ? null : { start: r.startPfn << 12n, end: (r.endPfn << 12n) - 1n } });
+  }
+  log(ctx, step, 'Movable zone start for each node');
+  if (z.movablePfn) {
+    log(ctx, step, `  Node 0: ${fmt18(z.movablePfn << 12n)}`);
+    ctx.result.movableZoneStart = z.movablePfn << 12n;
+  }
+  log(ctx, step, 'Early memory node ranges');
+  ctx.result.earlyMemoryRanges = [];
+  for (const r of z.pfnRanges) {
+    log(ctx, step, `  node   0: [mem ${fmt18(r.start << 12n)}-${fmt18((r.end << 12n) - 1n)}]`);
+    ctx.result.earlyMemoryRanges.push({ start: r.start << 12n, end: (r.end << 12n) - 1n });
+  }
+  if (z.pfnRanges.length) log(ctx, step, `Initmem setup node 0 [mem ${fmt18(z.nodeStartPfn << 12n)}-${fmt18((z.nodeEndPfn << 12n) - 1n)}]`);
+  ctx.result.zones = zoneInfos(z);
+  for (const u of unavailablePages(z, ctx.memblock)) {
+    log(ctx, 'memmap_init', `On node 0, zone ${u.zone}: ${u.pages} pages in unavailable ranges`);
+    ctx.result.unavailable.push(u);
+    const zi = ctx.result.zones.find((x) => x.name === u.zone);
+    if (zi) zi.unavailablePages += u.pages;
+  }
+}
