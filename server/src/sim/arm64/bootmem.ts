@@ -1,0 +1,198 @@
+// arm64 bootmem_init (arch/arm64/mm/init.c, Linux 6.1): the dummy NUMA node (numa_init's
+// distance table and NODE_DATA), sparse_init (mem_section roots, usemaps, the vmemmap buffer
+// and its page tables), zone_sizes_init (ZONE_DMA from the devicetree's dma-ranges, ZONE_DMA32
+// below 4 GiB, ZONE_NORMAL) and the default CMA area (dma_contiguous_reserve).
+import { getProp, readNumber, type DtNode } from '../../dts/tree.js';
+import { dmaContiguousReserve } from '../cma.js';
+import { isAvailable } from '../fdt_scan.js';
+import { freeAreaInit, memPfnRanges, type FreeAreaResult } from '../free_area.js';
+import type { BootContext } from '../types.js';
+
+const U64 = (1n << 64n) - 1n;
+const fmt18 = (v: bigint) => '0x' + v.toString(16).padStart(16, '0');
+const fmt10 = (v: bigint) => '0x' + v.toString(16).padStart(8, '0');
+
+/** arm64_numa_init -> numa_init(dummy_numa_init) with NUMA configured but no NUMA info. */
+export function numaInit(ctx: BootContext): void {
+  const a = ctx.profile.arm64!;
+  const mb = ctx.memblock;
+  const log = (text: string) => ctx.log.push({ step: 'numa_init', text });
+  // numa_alloc_distance by of_numa_init's attempt, freed, then again for the dummy node
+  const d1 = mb.allocTryNid(a.numaDistanceSize, ctx.profile.pageSize, 0n, 0n, -1, 'numa_init+0x80/0x3c8', 'NUMA distance table');
+  log('NUMA: No NUMA configuration found');
+  if (d1) mb.physFree(d1, a.numaDistanceSize, 'numa_free_distance+0x38/0x50');
+  mb.allocTryNid(a.numaDistanceSize, ctx.profile.pageSize, 0n, 0n, -1, 'numa_init+0x80/0x3c8', 'NUMA distance table');
+  log(`NUMA: Faking a node at [mem ${fmt18(mb.startOfDram())}-${fmt18(mb.endOfDram() - 1n)}]`);
+  const nd = mb.physAllocTryNid(a.nodeDataSize, ctx.profile.smpCacheBytes, 'NODE_DATA');
+  ctx.state.nodeData = nd;
+  log(`NUMA: NODE_DATA [mem ${fmt10(nd)}-${fmt10(nd + a.nodeDataSize - 1n)}]`);
+}
+
+/** sparse_init for one node. */
+export function sparseInit(ctx: BootContext, memstart: bigint): void {
+  const p = ctx.profile;
+  const a = p.arm64!;
+  const mb = ctx.memblock;
+  const sectionPages = p.sectionSize / p.pageSize;
+  const ranges = memPfnRanges(ctx);
+  const sections: bigint[] = [];
+  const seen = new Set<bigint>();
+  for (const r of mb.memory) {
+    const s = r.base / p.pageSize;
+    const e = (r.base + r.size + p.pageSize - 1n) / p.pageSize;
+    for (let sec = s / sectionPages; sec * sectionPages < e && sections.length < 1 << 20; sec++) {
+      if (!seen.has(sec)) {
+        seen.add(sec);
+        sections.push(sec);
+      }
+    }
+  }
+  void ranges;
+  sections.sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+  // memblocks_present: the mem_section root array, then one root per SECTIONS_PER_ROOT
+  mb.allocTryNid(a.memSectionRootsSize, 64n, 0n, 0n, -1, 'sparse_init+0x9c/0x294', 'mem_section');
+  const roots = new Set<bigint>();
+  for (const sec of sections) {
+    const root = sec / BigInt(a.sectionsPerRoot);
+    if (roots.has(root)) continue;
+    roots.add(root);
+    mb.allocTryNid(p.pageSize, 64n, 0n, 0n, 0, 'sparse_index_alloc+0x5c/0x90', 'mem_section root');
+  }
+  if (!sections.length) return;
+  // sparse_init_nid: usemaps next to NODE_DATA's section
+  const nd = (ctx.state.nodeData as bigint | undefined) ?? mb.startOfDram();
+  const goal = nd & ~(p.sectionSize - 1n);
+  const usemapSize = a.usemapPerSection * BigInt(sections.length);
+  let got = mb.allocTryNid(usemapSize, 64n, goal, goal + p.sectionSize, 0, 'sparse_init_nid+0xb4/0x348', 'sparse usemap');
+  if (!got) mb.allocTryNid(usemapSize, 64n, goal, 0n, 0, 'sparse_init_nid+0xb4/0x348', 'sparse usemap');
+  // sparse_buffer_init: the vmemmap of every present section, PMD aligned
+  const mapSize = ((sectionPages * p.structPageSize + (1n << 21n) - 1n) >> 21n) << 21n;
+  got = mb.allocTryNid(mapSize * BigInt(sections.length), mapSize, memstart, 0n, 0, 'memmap_alloc+0x28/0x3c', 'vmemmap (struct pages)', 'memblock_alloc_exact_nid_raw');
+  // vmemmap_populate: a PUD table per 512 GiB and a PMD table per 1 GiB of vmemmap VA
+  const vmemmapVa = (sec: bigint) => (sec * sectionPages - memstart / p.pageSize) * p.structPageSize;
+  const pud = new Set<bigint>();
+  const pmd = new Set<bigint>();
+  for (const sec of sections) {
+    const v = vmemmapVa(sec);
+    const g = v >> 39n;
+    if (!pud.has(g)) {
+      pud.add(g);
+      mb.allocTryNid(p.pageSize, p.pageSize, memstart, 0n, 0, '__earlyonly_bootmem_alloc+0x2c/0x44', 'vmemmap page tables', 'memblock_alloc_try_nid_raw');
+    }
+    const m = v >> 30n;
+    if (!pmd.has(m)) {
+      pmd.add(m);
+      mb.allocTryNid(p.pageSize, p.pageSize, memstart, 0n, 0, '__earlyonly_bootmem_alloc+0x2c/0x44', 'vmemmap page tables', 'memblock_alloc_try_nid_raw');
+    }
+  }
+  if (!got) ctx.findings.push({ severity: 'error', code: 'sim-vmemmap-failed', message: 'The vmemmap buffer for struct pages could not be allocated.' });
+}
+
+/** of_dma_get_max_cpu_address(NULL): the smallest, over the tree, of the highest CPU address
+ * a node's dma-ranges reach (translated through the parents' ranges). */
+export function dmaMaxCpuAddress(ctx: BootContext): bigint {
+  const cellsOf = (n: DtNode | null, name: string, dflt: number) => {
+    for (let x = n; x; x = x.parent) {
+      const pr = getProp(x, name);
+      if (pr && pr.value.length >= 4) return Number(readNumber(pr.value, 0, 1));
+      if (name === '#size-cells') break;
+    }
+    return dflt;
+  };
+  const ownCells = (n: DtNode, name: string, dflt: number) => {
+    const pr = getProp(n, name);
+    return pr && pr.value.length >= 4 ? Number(readNumber(pr.value, 0, 1)) : dflt;
+  };
+  // translate a bus address of `node`'s children space up to the root through ranges
+  const translate = (node: DtNode, addr: bigint): bigint | undefined => {
+    let cur: DtNode | null = node;
+    let a = addr;
+    for (let guard = 0; cur && cur.parent && guard < 64; guard++, cur = cur.parent) {
+      const rp = getProp(cur, 'ranges');
+      if (!rp) return undefined;
+      if (rp.value.length === 0) continue;
+      const na = ownCells(cur, '#address-cells', 2);
+      const ns = ownCells(cur, '#size-cells', 1);
+      const pna = cellsOf(cur.parent, '#address-cells', 2);
+      const entry = (na + pna + ns) * 4;
+      let hit: bigint | undefined;
+      for (let off = 0; entry && off + entry <= rp.value.length; off += entry) {
+        const child = readNumber(rp.value, off, na);
+        const parent = readNumber(rp.value, off + na * 4, pna);
+        const size = readNumber(rp.value, off + (na + pna) * 4, ns);
+        if (a >= child && a < child + size) {
+          hit = parent + (a - child);
+          break;
+        }
+      }
+      if (hit === undefined) return undefined;
+      a = hit;
+    }
+    return a;
+  };
+  const visit = (n: DtNode, depth: number): bigint => {
+    let max = U64;
+    const dr = getProp(n, 'dma-ranges');
+    if (dr && dr.value.length && n.parent) {
+      const na = ownCells(n, '#address-cells', 2);
+      const ns = ownCells(n, '#size-cells', 1);
+      const pna = cellsOf(n.parent, '#address-cells', 2);
+      const entry = (na + pna + ns) * 4;
+      let cpuEnd = 0n;
+      for (let off = 0; entry && off + entry <= dr.value.length; off += entry) {
+        const parentAddr = readNumber(dr.value, off + na * 4, pna);
+        const size = readNumber(dr.value, off + (na + pna) * 4, ns);
+        const cpu = n.parent.parent ? translate(n.parent, parentAddr) : parentAddr;
+        if (cpu === undefined) continue;
+        if (cpu + size > cpuEnd) cpuEnd = cpu + size - 1n;
+      }
+      if (max > cpuEnd) max = cpuEnd;
+    }
+    if (depth < 64) {
+      for (const c of n.children) {
+        if (!isAvailable(c)) continue;
+        const sub = visit(c, depth + 1);
+        if (max > sub) max = sub;
+      }
+    }
+    return max;
+  };
+  return visit(ctx.tree.root, 0);
+}
+
+function fls64(v: bigint): number {
+  return v === 0n ? 0 : v.toString(2).length;
+}
+
+/** max_zone_phys(zone_bits). */
+function maxZonePhys(ctx: BootContext, bits: number): bigint {
+  const mb = ctx.memblock;
+  let mask = bits >= 64 ? U64 : (1n << BigInt(bits)) - 1n;
+  const start = mb.startOfDram();
+  if (start > 0xffffffffn) mask = U64;
+  else if (start > mask) mask = 0xffffffffn;
+  const end = mb.endOfDram() - 1n;
+  return (mask < end ? mask : end) + 1n;
+}
+
+/** zone_sizes_init: returns the free_area_init result and arm64_dma_phys_limit. */
+export function zoneSizesInit(ctx: BootContext): { fa: FreeAreaResult; dmaLimit: bigint; maxPfn: bigint } {
+  const ps = ctx.profile.pageSize;
+  const mb = ctx.memblock;
+  const dtBits = fls64(dmaMaxCpuAddress(ctx));
+  const zoneDmaBits = Math.min(32, dtBits, 64);
+  const dmaLimit = maxZonePhys(ctx, zoneDmaBits);
+  const dma32 = maxZonePhys(ctx, 32);
+  const maxPfn = mb.endOfDram() / ps;
+  const fa = freeAreaInit(ctx, [
+    { name: 'DMA', maxPfn: dmaLimit / ps },
+    { name: 'DMA32', maxPfn: dma32 / ps },
+    { name: 'Normal', maxPfn },
+  ]);
+  return { fa, dmaLimit: dmaLimit || dma32, maxPfn };
+}
+
+export function defaultCma(ctx: BootContext, dmaLimit: bigint): void {
+  const r = dmaContiguousReserve(ctx, dmaLimit, ctx.memblock.endOfDram());
+  if (r) ctx.result.defaultCma = r;
+}

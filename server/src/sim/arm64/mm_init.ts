@@ -1,0 +1,99 @@
+// arm64, from the end of setup_arch to mem_init (Linux 6.1): request_standard_resources,
+// setup_command_line, setup_per_cpu_areas, build_all_zonelists (`Total pages`), the dentry and
+// inode hash tables (alloc_large_system_hash), swiotlb when RAM reaches above the DMA zone, then
+// memblock_free_all and the `Memory:` line.
+import { readString } from '../../dts/tree.js';
+import { memblockFreeAll, memoryLine } from '../mem_init.js';
+import type { FreeAreaResult } from '../free_area.js';
+import type { BootContext } from '../types.js';
+
+/** Possible CPUs: /cpus children with device_type = "cpu" (at least one). */
+export function possibleCpus(ctx: BootContext): number {
+  const cpus = ctx.tree.root.children.find((c) => c.name === 'cpus');
+  const n = cpus ? cpus.children.filter((c) => readString(c, 'device_type') === 'cpu').length : 0;
+  return Math.max(1, Math.min(n, 256));
+}
+
+function roundupPow2(v: bigint): bigint {
+  let r = 1n;
+  while (r < v) r <<= 1n;
+  return r;
+}
+
+/** alloc_large_system_hash(name, bucketsize, 0, scale, HASH_EARLY | HASH_ZERO, …, 0, 0). */
+function systemHash(ctx: BootContext, fa: FreeAreaResult, name: string, bucket: bigint, scale: number): void {
+  const p = ctx.profile;
+  const pageShift = BigInt(p.pageSize.toString(2).length - 1);
+  let n = fa.nrKernelPages;
+  const perMb = (1n << 20n) / p.pageSize;
+  n = ((n + perMb - 1n) / perMb) * perMb;
+  let sc = BigInt(scale);
+  for (let adapt = (64n << 30n) >> pageShift; adapt < n; adapt <<= 2n) sc++;
+  n = sc > pageShift ? n >> (sc - pageShift) : n << (pageShift - sc);
+  if (n * bucket < p.pageSize) n = p.pageSize / bucket;
+  n = roundupPow2(n);
+  let max = ((fa.nrAllPages << pageShift) >> 4n) / bucket;
+  if (max > 0x80000000n) max = 0x80000000n;
+  if (n > max) n = max;
+  let log2 = BigInt(n.toString(2).length - 1);
+  for (let guard = 0; guard < 64; guard++) {
+    const size = bucket << log2;
+    const got = ctx.memblock.allocTryNid(size, p.smpCacheBytes, 0n, 0n, -1, 'alloc_large_system_hash+0x198/0x300', `${name} hash table`);
+    if (got) {
+      const order = Math.max(0, (size / p.pageSize).toString(2).length - 1);
+      ctx.log.push({ step: 'vfs_caches_init_early', text: `${name} hash table entries: ${1n << log2} (order: ${order}, ${size} bytes, linear)` });
+      return;
+    }
+    if (!(size > p.pageSize && --log2 > 0n)) break;
+  }
+}
+
+export function arm64MmInit(ctx: BootContext, fa: FreeAreaResult, dmaLimit: bigint, maxPfn: bigint): void {
+  const p = ctx.profile;
+  const a = p.arm64!;
+  const mb = ctx.memblock;
+  const ncpus = BigInt(possibleCpus(ctx));
+  // request_standard_resources: one struct resource per memblock.memory region
+  mb.allocTryNid(BigInt(mb.memory.length) * a.resourceSize, p.smpCacheBytes, 0n, 0n, -1, 'setup_arch+0x31c/0x5e4', 'standard resources');
+  // setup_command_line: saved_command_line and static_command_line
+  const len = BigInt(new TextEncoder().encode(ctx.args.raw).length + 1);
+  mb.allocTryNid(len, p.smpCacheBytes, 0n, 0n, -1, 'start_kernel+0x1b4/0x790', 'saved_command_line');
+  mb.allocTryNid(len, p.smpCacheBytes, 0n, 0n, -1, 'start_kernel+0x1e0/0x790', 'static_command_line');
+  // setup_per_cpu_areas
+  const got: { base: bigint; size: bigint }[] = [];
+  for (const op of a.percpu) {
+    if (op.op === 'alloc') {
+      const size = op.perCpu ? op.size * ncpus : op.size;
+      const from = op.fromDma ? (ctx.state.memstart as bigint) : 0n;
+      const base = mb.allocTryNid(size, op.align, from, 0n, op.nid ?? -1, op.caller, 'percpu');
+      got.push({ base, size });
+    } else {
+      const ref = got[op.of];
+      got.push({ base: 0n, size: 0n });
+      if (!ref || !ref.base) continue;
+      if (op.op === 'free') mb.physFree(ref.base, ref.size, op.caller);
+      else mb.physFree(ref.base + ref.size, 0n, op.caller);
+    }
+  }
+  if (ncpus > 1n) ctx.findings.push({ severity: 'info', code: 'sim-approx', message: `${ncpus} CPUs: the per-CPU first chunk is scaled from the single-CPU oracle measurements.` });
+  // build_all_zonelists
+  const pageblockPages = 1n << BigInt(p.pageblockOrder);
+  const grouping = fa.totalPages >= pageblockPages * 5n ? 'on' : 'off';
+  ctx.result.totalPages = fa.totalPages;
+  ctx.log.push({ step: 'build_all_zonelists', text: `Built 1 zonelists, mobility grouping ${grouping}.  Total pages: ${fa.totalPages}` });
+  ctx.log.push({ step: 'start_kernel', text: `Kernel command line: ${ctx.args.raw}` });
+  systemHash(ctx, fa, 'Dentry cache', 8n, 13);
+  systemHash(ctx, fa, 'Inode-cache', 8n, 14);
+  // mem_init: swiotlb_init when max_pfn is above the DMA zone
+  if (maxPfn > dmaLimit / p.pageSize) {
+    const tlb = mb.allocTryNid(a.swiotlbSize, p.pageSize, 0n, 0xffffffffn, -1, 'swiotlb_init_remap+0xcc/0x270', 'swiotlb buffer');
+    if (tlb) {
+      mb.allocTryNid(a.swiotlbSlotsSize, p.pageSize, 0n, 0n, -1, 'swiotlb_init_remap+0x18c/0x270', 'swiotlb slots');
+      mb.allocTryNid(a.swiotlbAreasSize, p.smpCacheBytes, 0n, 0n, -1, 'swiotlb_init_remap+0x1dc/0x270', 'swiotlb areas');
+      ctx.log.push({ step: 'mem_init', text: `software IO TLB: area num 1.` });
+    }
+  }
+  const free = memblockFreeAll(ctx, maxPfn, fa.firstDeferredPfn);
+  if (fa.firstDeferredPfn !== undefined) ctx.result.firstDeferredPfn = fa.firstDeferredPfn;
+  ctx.result.memoryLine = memoryLine(ctx, { freePages: free.freed, physPages: fa.presentPages, totalram: free.totalram });
+}

@@ -1,0 +1,87 @@
+// arm64 paging_init (arch/arm64/mm/mmu.c, Linux 6.1): map_kernel, map_mem (the linear map:
+// page granular under rodata=full except the linear alias of [_stext, __init_begin), which may
+// use 2 MiB blocks), the init_pg_dir free, then create_idmap. Every table is one
+// early_pgtable_alloc: a 4 KiB memblock_phys_alloc_range(.., 0, MEMBLOCK_ALLOC_NOLEAKTRACE).
+import { MEMBLOCK_NOMAP } from '../memblock.js';
+import type { BootContext, PageTableMapping } from '../types.js';
+import type { kernelImage } from './memblock_init.js';
+
+const SZ_2M = 1n << 21n;
+const SZ_1G = 1n << 30n;
+const SZ_512G = 1n << 39n;
+/** PAGE_OFFSET for 48-bit VA (the linear map's start). */
+const PAGE_OFFSET = 0xffff000000000000n;
+
+export interface LinearMapModel {
+  /** Tables map_kernel + map_mem need (before the init_pg_dir free). */
+  tables: number;
+  mappings: PageTableMapping[];
+}
+
+/** Counts the PUD/PMD/PTE tables of the linear map: every 2 MiB block touched by page-mapped
+ * memory needs a PTE table, except blocks wholly inside the kernel-text alias (block mapped);
+ * every 1 GiB touched needs a PMD table and every 512 GiB a PUD table. */
+export function linearMap(ctx: BootContext, memstart: bigint, image: ReturnType<typeof kernelImage>): LinearMapModel {
+  const mb = ctx.memblock;
+  const rodataFull = (ctx.args.rodata ?? 'full') === 'full';
+  if (!rodataFull) {
+    ctx.findings.push({ severity: 'info', code: 'sim-unmodelled', message: `rodata=${ctx.args.rodata}: the linear map would use block mappings; dtmem counts page tables as for rodata=full.` });
+  }
+  const ptes = new Set<bigint>();
+  const pmds = new Set<bigint>();
+  const puds = new Set<bigint>();
+  const mappings: PageTableMapping[] = [];
+  const touch = (s: bigint, e: bigint, blocksOk: boolean) => {
+    for (let g = s / SZ_512G; g <= (e - 1n) / SZ_512G; g++) puds.add(g);
+    for (let g = s / SZ_1G; g <= (e - 1n) / SZ_1G; g++) pmds.add(g);
+    for (let b = s / SZ_2M; b <= (e - 1n) / SZ_2M && ptes.size < 1 << 22; b++) {
+      const bs = b * SZ_2M;
+      const whole = bs >= s && bs + SZ_2M <= e;
+      if (!(blocksOk && whole)) ptes.add(b);
+    }
+  };
+  const va = (pa: bigint) => PAGE_OFFSET + (pa - memstart);
+  // map_mem: kernel text alias temporarily NOMAP, the rest page mapped
+  const ks = image.stext;
+  const ke = image.initBegin;
+  for (const r of mb.memory) {
+    if (r.flags & MEMBLOCK_NOMAP) continue;
+    const rs = r.base;
+    const re = r.base + r.size;
+    const parts: [bigint, bigint][] = [];
+    if (ke <= rs || ks >= re) parts.push([rs, re]);
+    else {
+      if (rs < ks) parts.push([rs, ks]);
+      if (re > ke) parts.push([ke, re]);
+    }
+    for (const [s, e] of parts) {
+      const s2 = (s - memstart) & ~(ctx.profile.pageSize - 1n);
+      const e2 = (e - memstart + ctx.profile.pageSize - 1n) & ~(ctx.profile.pageSize - 1n);
+      if (e2 <= s2) continue;
+      touch(s2, e2, false);
+      mappings.push({ va: va(s), pa: s, size: e - s, granule: ctx.profile.pageSize, attrs: 'PAGE_KERNEL (RW, XN)' + (rodataFull ? ', rodata=full: 4K pages' : '') });
+    }
+  }
+  const kernelInMemory = mb.memory.some((r) => !(r.flags & MEMBLOCK_NOMAP) && r.base < ke && ks < r.base + r.size);
+  if (kernelInMemory) {
+    touch(ks - memstart, ke - memstart, true);
+    mappings.push({ va: va(ks), pa: ks, size: ke - ks, granule: SZ_2M, attrs: 'PAGE_KERNEL (XN), read-only after mark_linear_text_alias_ro', note: 'linear alias of the kernel text/rodata: 2 MiB blocks where aligned, 4 KiB pages at the edges' });
+  }
+  mappings.sort((a, b) => (a.pa < b.pa ? -1 : a.pa > b.pa ? 1 : 0));
+  return { tables: ptes.size + pmds.size + puds.size, mappings };
+}
+
+function pgtableAlloc(ctx: BootContext, n: number): void {
+  for (let i = 0; i < n; i++) {
+    ctx.memblock.physAllocRange(ctx.profile.pageSize, ctx.profile.pageSize, 0n, 1n, 'early_pgtable_alloc+0x2c/0xb0', 'page tables');
+  }
+}
+
+export function pagingInit(ctx: BootContext, memstart: bigint, image: ReturnType<typeof kernelImage>): void {
+  const a = ctx.profile.arm64!;
+  const lm = linearMap(ctx, memstart, image);
+  ctx.result.pageTables = lm.mappings;
+  pgtableAlloc(ctx, a.pgtableKernelMap + lm.tables);
+  ctx.memblock.physFree(image.end - a.initPgDirSize, a.initPgDirSize, 'paging_init+0x534/0x610');
+  pgtableAlloc(ctx, a.pgtableIdmap);
+}

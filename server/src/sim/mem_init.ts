@@ -1,0 +1,74 @@
+// mem_init's accounting (Linux 6.1): memblock_free_all -> free_low_memory_core_early counts every
+// free memblock range page by page (totalram_pages) but hands to the buddy allocator only the
+// pages below the first deferred pfn; mem_init_print_info prints
+// `Memory: <nr_free_pages>K/<physpages>K available (… <physpages - totalram - totalcma>K reserved,
+// <totalcma>K cma-reserved[, <highmem>K highmem])`. Also unflatten_device_tree's size.
+import type { DtNode, DtTree } from '../dts/tree.js';
+import type { BootContext, MemoryLine } from './types.js';
+
+export interface FreeAllResult {
+  /** Pages added to totalram_pages. */
+  totalram: bigint;
+  /** Pages actually freed to the buddy allocator (nr_free_pages at mem_init). */
+  freed: bigint;
+}
+
+/** free_low_memory_core_early: for_each_free_mem_range (NOMAP excluded), PFN_UP(start) ..
+ * min(PFN_DOWN(end), maxLowPfn); pages at or above firstDeferredPfn stay uninitialised. */
+export function memblockFreeAll(ctx: BootContext, maxLowPfn: bigint, firstDeferredPfn?: bigint): FreeAllResult {
+  const ps = ctx.profile.pageSize;
+  let totalram = 0n;
+  let freed = 0n;
+  for (const r of ctx.memblock.freeRanges()) {
+    const s = (r.start + ps - 1n) / ps;
+    let e = r.end / ps;
+    if (e > maxLowPfn) e = maxLowPfn;
+    if (s >= e) continue;
+    totalram += e - s;
+    const fe = firstDeferredPfn !== undefined && firstDeferredPfn < e ? firstDeferredPfn : e;
+    if (fe > s) freed += fe - s;
+  }
+  return { totalram, freed };
+}
+
+/** mem_init_print_info. */
+export function memoryLine(ctx: BootContext, o: { freePages: bigint; physPages: bigint; totalram: bigint; highmemPages?: bigint }): MemoryLine {
+  const p = ctx.profile;
+  const k = (pages: bigint) => (pages * p.pageSize) >> 10n;
+  const reservedK = k(o.physPages - o.totalram - ctx.totalCmaPages);
+  const line: MemoryLine = {
+    availableK: k(o.freePages), totalK: k(o.physPages), kernelCodeK: p.kernelCodeK, rwdataK: p.rwdataK, rodataK: p.rodataK,
+    initK: p.initK, bssK: p.bssK, reservedK, cmaReservedK: k(ctx.totalCmaPages), text: '',
+  };
+  if (o.highmemPages !== undefined) line.highmemK = k(o.highmemPages);
+  line.text = `Memory: ${line.availableK}K/${line.totalK}K available (${line.kernelCodeK}K kernel code, ${line.rwdataK}K rwdata, ${line.rodataK}K rodata, ${line.initK}K init, ${line.bssK}K bss, ${line.reservedK}K reserved, ${line.cmaReservedK}K cma-reserved${line.highmemK !== undefined ? `, ${line.highmemK}K highmem` : ''})`;
+  ctx.log.push({ step: 'mem_init', text: line.text });
+  return line;
+}
+
+/** __unflatten_device_tree's size: the dry run of unflatten_dt_nodes (populate_node: one
+ * struct device_node + the node name; populate_properties: one struct property per property,
+ * plus a synthesised `name` property with the unit-address-less name when there is none),
+ * each allocation aligned to 8; then ALIGN(size, 4) + 4 for the end marker. */
+export function unflattenSize(tree: DtTree, deviceNodeSize: number, propertySize: number): bigint {
+  const enc = new TextEncoder();
+  const a8 = (x: number) => (x + 7) & ~7;
+  let m = 0;
+  const visit = (n: DtNode, depth: number) => {
+    if (depth > 256) return;
+    m = a8(m) + deviceNodeSize + enc.encode(n.name).length + 1;
+    let hasName = false;
+    for (const pr of n.props) {
+      m = a8(m) + propertySize;
+      if (pr.name === 'name') hasName = true;
+    }
+    if (!hasName) {
+      const at = n.name.lastIndexOf('@');
+      const bl = at < 0 ? n.name.length : at;
+      m = a8(m) + propertySize + enc.encode(n.name.slice(0, bl)).length + 1;
+    }
+    for (const c of n.children) visit(c, depth + 1);
+  };
+  visit(tree.root, 0);
+  return BigInt(((m + 3) & ~3) + 4);
+}

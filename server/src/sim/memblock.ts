@@ -1,0 +1,428 @@
+// The memblock model (mm/memblock.c, Linux 6.1): sorted, merged region arrays for memory and
+// reserved, the range operations (add/remove/reserve/phys_free/mark_nomap/clear_nomap/cap), the
+// allocator (memblock_find_in_range_node top-down and bottom-up, memblock_alloc_range_nid,
+// memblock_alloc_internal's retry) and an event log in memblock=debug wording so a simulated
+// trace can be diffed line by line with a real boot's.
+
+export const MEMBLOCK_NONE = 0;
+export const MEMBLOCK_HOTPLUG = 1;
+export const MEMBLOCK_MIRROR = 2;
+export const MEMBLOCK_NOMAP = 4;
+
+export interface Region {
+  base: bigint;
+  size: bigint;
+  flags: number;
+  nid: number;
+}
+
+export interface RegionSnapshot {
+  base: bigint;
+  size: bigint;
+  flags: number;
+  /** Who reserved (parts of) this region: kernel image, DTB, node path, default CMA, … */
+  owners: string[];
+}
+
+export type MemblockOp = 'add' | 'remove' | 'reserve' | 'phys_free' | 'alloc' | 'mark_nomap' | 'clear_nomap';
+
+export interface MemblockEvent {
+  op: MemblockOp;
+  /** For alloc: the kernel function that printed the request (memblock_alloc_try_nid, …). */
+  fn?: string;
+  base?: bigint;
+  size: bigint;
+  align?: bigint;
+  nid?: number;
+  from?: bigint;
+  maxAddr?: bigint;
+  caller: string;
+  /** For alloc: the address found, or null when it failed. */
+  result?: bigint | null;
+  owner?: string;
+  /** The memblock=debug line(s) the kernel prints (none for silent operations). */
+  lines: string[];
+}
+
+export interface MemblockOptions {
+  /** PHYS_ADDR_MAX (also MEMBLOCK_ALLOC_ANYWHERE). */
+  physMax: bigint;
+  pageSize: bigint;
+  /** Digits for %pa: 8 (32-bit phys_addr_t) or 16. */
+  paDigits: number;
+  /** memblock=debug: produce lines (events are always recorded). */
+  debug?: boolean;
+  /** Upper bound on recorded events (nothing may grow without bound). */
+  maxEvents?: number;
+  /** Caller string of the reserve that memblock_alloc_range_nid logs for each allocation. */
+  allocReserveCaller?: string;
+}
+
+/** MEMBLOCK_ALLOC_ACCESSIBLE and MEMBLOCK_ALLOC_NOLEAKTRACE (end values that mean current_limit). */
+export const ALLOC_ACCESSIBLE = 0n;
+export const ALLOC_NOLEAKTRACE = 1n;
+export const NUMA_NO_NODE = -1;
+
+export class Memblock {
+  memory: Region[] = [];
+  reserved: Region[] = [];
+  bottomUp = false;
+  currentLimit: bigint;
+  readonly physMax: bigint;
+  readonly pageSize: bigint;
+  readonly paDigits: number;
+  debug: boolean;
+  events: MemblockEvent[] = [];
+  /** Reservation owners, for snapshots: every reserve with its owner label. */
+  private owners: { base: bigint; end: bigint; owner: string }[] = [];
+  private maxEvents: number;
+  readonly allocReserveCaller: string;
+
+  constructor(opts: MemblockOptions) {
+    this.physMax = opts.physMax;
+    this.currentLimit = opts.physMax; // MEMBLOCK_ALLOC_ANYWHERE
+    this.pageSize = opts.pageSize;
+    this.paDigits = opts.paDigits;
+    this.debug = opts.debug ?? true;
+    this.maxEvents = opts.maxEvents ?? 200000;
+    this.allocReserveCaller = opts.allocReserveCaller ?? 'memblock_alloc_range_nid';
+  }
+
+  // ---- formatting -------------------------------------------------------------------------
+
+  pa(v: bigint): string {
+    return '0x' + (v & this.physMax).toString(16).padStart(this.paDigits, '0');
+  }
+
+  private record(ev: MemblockEvent): void {
+    if (this.events.length < this.maxEvents) this.events.push(ev);
+  }
+
+  /** `memblock_reserve: [0x…-0x…] caller` (end = base + size - 1, wrapping like phys_addr_t). */
+  private rangeLine(fn: string, base: bigint, size: bigint, caller: string): string[] {
+    if (!this.debug) return [];
+    const end = (base + size - 1n) & this.physMax;
+    return [`${fn}: [${this.pa(base)}-${this.pa(end)}] ${caller}`];
+  }
+
+  // ---- region array primitives (memblock_add_range / isolate / merge) ---------------------
+
+  /** memblock_cap_size: clamp so base + size does not overflow phys_addr_t. */
+  capSize(base: bigint, size: bigint): bigint {
+    const room = this.physMax - base;
+    return size < room ? size : room;
+  }
+
+  private addRange(type: Region[], base: bigint, size: bigint, nid: number, flags: number): void {
+    size = this.capSize(base, size);
+    if (size <= 0n) return;
+    let b = base;
+    const end = base + size;
+    const out: Region[] = [];
+    for (const r of type) {
+      const rend = r.base + r.size;
+      if (r.base >= end || rend <= b) {
+        out.push(r);
+        continue;
+      }
+      if (r.base > b) out.push({ base: b, size: r.base - b, flags, nid });
+      out.push(r);
+      if (rend > b) b = rend < end ? rend : end;
+    }
+    if (b < end) out.push({ base: b, size: end - b, flags, nid });
+    out.sort((x, y) => (x.base < y.base ? -1 : x.base > y.base ? 1 : 0));
+    type.splice(0, type.length, ...out);
+    this.merge(type);
+  }
+
+  /** memblock_merge_regions: join neighbours that touch and have the same flags and nid. */
+  private merge(type: Region[]): void {
+    let i = 0;
+    while (i < type.length - 1) {
+      const a = type[i]!;
+      const b = type[i + 1]!;
+      if (a.base + a.size !== b.base || a.flags !== b.flags || a.nid !== b.nid) {
+        i++;
+        continue;
+      }
+      a.size += b.size;
+      type.splice(i + 1, 1);
+    }
+  }
+
+  /** memblock_isolate_range: split regions at base and base+size; returns [start, end) indexes
+   * of the regions inside the range. */
+  private isolate(type: Region[], base: bigint, size: bigint): [number, number] {
+    size = this.capSize(base, size);
+    const end = base + size;
+    let start = -1;
+    let stop = -1;
+    if (size <= 0n) return [0, 0];
+    for (let i = 0; i < type.length; i++) {
+      const r = type[i]!;
+      const rbase = r.base;
+      const rend = r.base + r.size;
+      if (rbase >= end) break;
+      if (rend <= base) continue;
+      if (rbase < base) {
+        // split off the part below base; retry this index
+        type.splice(i, 1, { ...r, size: base - rbase }, { ...r, base, size: rend - base });
+        continue;
+      }
+      if (rend > end) {
+        type.splice(i, 1, { ...r, size: end - rbase }, { ...r, base: end, size: rend - end });
+      }
+      if (start < 0) start = i;
+      stop = i + 1;
+    }
+    if (start < 0) return [0, 0];
+    return [start, stop];
+  }
+
+  private removeRange(type: Region[], base: bigint, size: bigint): void {
+    const [s, e] = this.isolate(type, base, size);
+    if (e > s) type.splice(s, e - s);
+  }
+
+  // ---- public range operations ------------------------------------------------------------
+
+  add(base: bigint, size: bigint, caller = 'memblock_add', nid = 0, flags = MEMBLOCK_NONE): void {
+    this.record({ op: 'add', base, size, caller, lines: this.rangeLine('memblock_add', base, size, caller) });
+    this.addRange(this.memory, base, size, nid, flags);
+  }
+
+  /** memblock_add_node without a debug line (early_init_dt_add_memory_arch before memblock=debug). */
+  addSilent(base: bigint, size: bigint, nid = 0): void {
+    this.record({ op: 'add', base, size, caller: 'early_init_dt_add_memory_arch', lines: [] });
+    this.addRange(this.memory, base, size, nid, MEMBLOCK_NONE);
+  }
+
+  remove(base: bigint, size: bigint, caller = 'memblock_remove'): void {
+    this.record({ op: 'remove', base, size, caller, lines: this.rangeLine('memblock_remove', base, size, caller) });
+    this.removeRange(this.memory, base, size);
+  }
+
+  reserve(base: bigint, size: bigint, caller: string, owner: string, silent = false): void {
+    this.record({ op: 'reserve', base, size, caller, owner, lines: silent ? [] : this.rangeLine('memblock_reserve', base, size, caller) });
+    const capped = this.capSize(base, size);
+    if (capped > 0n) this.owners.push({ base, end: base + capped, owner });
+    this.addRange(this.reserved, base, size, 0, MEMBLOCK_NONE);
+  }
+
+  /** Records an owner label for a range without reserving it (no-map carve-outs). */
+  noteOwner(base: bigint, size: bigint, owner: string): void {
+    this.owners.push({ base, end: base + this.capSize(base, size), owner });
+  }
+
+  /** Owner labels of reservations overlapping [base, base+size). */
+  ownersOf(base: bigint, size: bigint): string[] {
+    const end = base + size;
+    return [...new Set(this.owners.filter((o) => o.base < end && base < o.end).map((o) => o.owner))];
+  }
+
+  physFree(base: bigint, size: bigint, caller: string): void {
+    this.record({ op: 'phys_free', base, size, caller, lines: this.rangeLine('memblock_phys_free', base, size, caller) });
+    this.removeRange(this.reserved, base, size);
+  }
+
+  private setClrFlag(base: bigint, size: bigint, set: boolean, flag: number): void {
+    const [s, e] = this.isolate(this.memory, base, size);
+    for (let i = s; i < e; i++) {
+      const r = this.memory[i]!;
+      r.flags = set ? r.flags | flag : r.flags & ~flag;
+    }
+    this.merge(this.memory);
+  }
+
+  markNomap(base: bigint, size: bigint, caller = 'memblock_mark_nomap'): void {
+    this.record({ op: 'mark_nomap', base, size, caller, lines: [] });
+    this.setClrFlag(base, size, true, MEMBLOCK_NOMAP);
+  }
+
+  clearNomap(base: bigint, size: bigint, caller = 'memblock_clear_nomap'): void {
+    this.record({ op: 'clear_nomap', base, size, caller, lines: [] });
+    this.setClrFlag(base, size, false, MEMBLOCK_NOMAP);
+  }
+
+  markHotplug(base: bigint, size: bigint): void {
+    this.setClrFlag(base, size, true, MEMBLOCK_HOTPLUG);
+  }
+
+  /** memblock_overlaps_region: any region of `type` intersects [base, base+size). */
+  overlaps(type: 'memory' | 'reserved', base: bigint, size: bigint): boolean {
+    size = this.capSize(base, size);
+    const end = base + size;
+    for (const r of type === 'memory' ? this.memory : this.reserved) {
+      if (r.base < end && base < r.base + r.size) return true;
+    }
+    return false;
+  }
+
+  isRegionReserved(base: bigint, size: bigint): boolean {
+    return this.overlaps('reserved', base, size);
+  }
+
+  startOfDram(): bigint {
+    return this.memory.length ? this.memory[0]!.base : 0n;
+  }
+
+  endOfDram(): bigint {
+    if (!this.memory.length) return 0n;
+    const r = this.memory[this.memory.length - 1]!;
+    return r.base + r.size;
+  }
+
+  physMemSize(): bigint {
+    return this.memory.reduce((a, r) => a + r.size, 0n);
+  }
+
+  reservedSize(): bigint {
+    return this.reserved.reduce((a, r) => a + r.size, 0n);
+  }
+
+  /** memblock_cap_memory_range: keep only [base, base+size) of the non-NOMAP memory and truncate
+   * reserved to it. */
+  capMemoryRange(base: bigint, size: bigint): void {
+    if (!size || !this.memory.length) return;
+    const [s, e] = this.isolate(this.memory, base, size);
+    for (let i = this.memory.length - 1; i >= e; i--) if (!(this.memory[i]!.flags & MEMBLOCK_NOMAP)) this.memory.splice(i, 1);
+    for (let i = s - 1; i >= 0; i--) if (!(this.memory[i]!.flags & MEMBLOCK_NOMAP)) this.memory.splice(i, 1);
+    this.removeRange(this.reserved, 0n, base);
+    this.removeRange(this.reserved, base + size, this.physMax);
+  }
+
+  /** memblock_mem_limit_remove_map (mem= on arm64): translate a size limit into an address
+   * inside the memory regions, then cap. */
+  memLimitRemoveMap(limit: bigint): void {
+    if (!limit) return;
+    let left = limit;
+    let maxAddr = this.physMax;
+    for (const r of this.memory) {
+      if (left <= r.size) {
+        maxAddr = r.base + left;
+        break;
+      }
+      left -= r.size;
+    }
+    if (maxAddr === this.physMax) return;
+    this.capMemoryRange(0n, maxAddr);
+  }
+
+  // ---- free-range iteration and the allocator ---------------------------------------------
+
+  /** for_each_free_mem_range (ascending): memory minus reserved, per memory region; NOMAP
+   * memory is skipped unless includeNomap (MEMBLOCK_NOMAP in flags). */
+  freeRanges(includeNomap = false): { start: bigint; end: bigint }[] {
+    const out: { start: bigint; end: bigint }[] = [];
+    const res = this.reserved;
+    for (const m of this.memory) {
+      if (!includeNomap && m.flags & MEMBLOCK_NOMAP) continue;
+      const mStart = m.base;
+      const mEnd = m.base + m.size;
+      let cursor = mStart;
+      for (const r of res) {
+        const rEnd = r.base + r.size;
+        if (rEnd <= cursor) continue;
+        if (r.base >= mEnd) break;
+        if (r.base > cursor) out.push({ start: cursor, end: r.base });
+        cursor = rEnd;
+        if (cursor >= mEnd) break;
+      }
+      if (cursor < mEnd) out.push({ start: cursor, end: mEnd });
+    }
+    return out;
+  }
+
+  /** memblock_find_in_range_node: the address of a free, aligned [x, x+size) inside
+   * [start, end), or 0 when none (0 is also "failed" in the kernel). */
+  findInRange(size: bigint, align: bigint, start: bigint, end: bigint): bigint {
+    if (end === ALLOC_ACCESSIBLE || end === ALLOC_NOLEAKTRACE) end = this.currentLimit;
+    if (start < this.pageSize) start = this.pageSize; // avoid allocating the first page
+    if (end < start) end = start;
+    const clamp = (v: bigint) => (v < start ? start : v > end ? end : v);
+    const ranges = this.freeRanges();
+    if (this.bottomUp) {
+      for (const r of ranges) {
+        const s = clamp(r.start);
+        const e = clamp(r.end);
+        const cand = roundUp(s, align);
+        if (cand < e && e - cand >= size) return cand;
+      }
+      return 0n;
+    }
+    for (let i = ranges.length - 1; i >= 0; i--) {
+      const s = clamp(ranges[i]!.start);
+      const e = clamp(ranges[i]!.end);
+      if (e < size) continue;
+      const cand = roundDown(e - size, align);
+      if (cand >= s) return cand;
+    }
+    return 0n;
+  }
+
+  /** memblock_alloc_range_nid: find + reserve; 0 on failure. The reserve is logged with caller
+   * `memblock_alloc_range_nid+…` as in the real trace. */
+  allocRangeNid(size: bigint, align: bigint, start: bigint, end: bigint, owner: string, reserveCaller = this.allocReserveCaller): bigint {
+    if (!align) align = 64n;
+    const found = this.findInRange(size, align, start, end);
+    if (!found) return 0n;
+    this.reserve(found, size, reserveCaller, owner);
+    return found;
+  }
+
+  /** memblock_phys_alloc_range(size, align, start, end): logged request + alloc. */
+  physAllocRange(size: bigint, align: bigint, start: bigint, end: bigint, caller: string, owner: string): bigint {
+    const ev: MemblockEvent = {
+      op: 'alloc', fn: 'memblock_phys_alloc_range', size, align, from: start, maxAddr: end, caller, owner,
+      lines: this.debug ? [`memblock_phys_alloc_range: ${size} bytes align=0x${align.toString(16)} from=${this.pa(start)} max_addr=${this.pa(end)} ${caller}`] : [],
+    };
+    this.record(ev);
+    ev.result = this.allocRangeNid(size, align, start, end, owner) || null;
+    return ev.result ?? 0n;
+  }
+
+  /** memblock_alloc_try_nid and friends (memblock_alloc_internal): limit to current_limit,
+   * try [min, max), retry from 0 when a lower limit was given. */
+  allocTryNid(size: bigint, align: bigint, minAddr: bigint, maxAddr: bigint, nid: number, caller: string, owner: string, fn = 'memblock_alloc_try_nid'): bigint {
+    const ev: MemblockEvent = {
+      op: 'alloc', fn, size, align, nid, from: minAddr, maxAddr, caller, owner,
+      lines: this.debug ? [`${fn}: ${size} bytes align=0x${align.toString(16)} nid=${nid} from=${this.pa(minAddr)} max_addr=${this.pa(maxAddr)} ${caller}`] : [],
+    };
+    this.record(ev);
+    let max = maxAddr;
+    if (max > this.currentLimit) max = this.currentLimit;
+    let got = this.allocRangeNid(size, align, minAddr, max, owner);
+    if (!got && minAddr) got = this.allocRangeNid(size, align, 0n, max, owner);
+    ev.result = got || null;
+    return got;
+  }
+
+  /** memblock_phys_alloc_try_nid: no request line of its own (only the reserve). */
+  physAllocTryNid(size: bigint, align: bigint, owner: string): bigint {
+    return this.allocRangeNid(size, align, 0n, ALLOC_ACCESSIBLE, owner);
+  }
+
+  // ---- snapshots ---------------------------------------------------------------------------
+
+  snapshot(type: 'memory' | 'reserved'): RegionSnapshot[] {
+    const regions = type === 'memory' ? this.memory : this.reserved;
+    return regions.map((r) => {
+      const end = r.base + r.size;
+      const owners = type === 'reserved' ? [...new Set(this.owners.filter((o) => o.base < end && r.base < o.end).map((o) => o.owner))] : [];
+      return { base: r.base, size: r.size, flags: r.flags, owners };
+    });
+  }
+
+  /** The debug lines of every event so far, in order (the simulated memblock=debug trace). */
+  traceLines(): string[] {
+    return this.events.flatMap((e) => e.lines);
+  }
+}
+
+export function roundUp(v: bigint, a: bigint): bigint {
+  return a ? ((v + a - 1n) / a) * a : v;
+}
+
+export function roundDown(v: bigint, a: bigint): bigint {
+  return a ? (v / a) * a : v;
+}

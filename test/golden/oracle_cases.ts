@@ -1,0 +1,94 @@
+// Helpers for the golden test: reads the boot-oracle's manifests and result JSONs, rebuilds the
+// devicetree each case booted (base-dtb/<arch>-<cpu>-<mem>-smp1.dts with the fragment appended
+// as text, plus the final /chosen/bootargs the oracle wrote) with dtmem's front end, and lists
+// the facts to compare. Every expected value comes from the oracle's files.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { compileText } from '../../server/src/dts/frontend.js';
+import type { DtTree } from '../../server/src/dts/tree.js';
+import type { Arch } from '../../server/src/sim/profile.js';
+
+export const ORACLE_DIR = process.env.DTMEM_ORACLE ?? '/work/shared/oracle';
+export const LOCAL_DIR = join(__dirname);
+
+export interface OracleCase {
+  name: string;
+  arch: Arch;
+  /** Directory holding cases/ (fragments) and results/ for this case. */
+  root: string;
+  json: OracleJson;
+  fragment: string;
+}
+
+// The parts of the oracle JSON the test reads (parse-log.mjs output).
+export interface OracleJson {
+  oracle: { arch: string; cpu: string; mem: string; smp: number; boot_mode: string; dts_file: string; dts_mode: string; base_dts: string; dtb_bytes: number; fallback?: unknown };
+  result: {
+    command_line: string;
+    memblock: { events: OracleEvent[]; dump: { memory: OracleRange[]; reserved: OracleRange[] } | null };
+    reserved_mem: { nodes: Record<string, { results: { kind: string; base?: string; size_mib?: number; type?: string; with?: string }[] }> };
+    cma: { default?: { size_mib: number; base: string } | null; errors?: string[] } | null;
+    zones: Record<string, { start: string; end: string } | null> | null;
+    movable_zone_start: { node: number; start: string }[] | string[];
+    unavailable_ranges: { node: number; zone: string; pages: number }[];
+    zonelists: { total_pages: number } | null;
+    memory_line: Record<string, number> | null;
+    memory_limited_to?: string | null;
+  };
+}
+
+export interface OracleRange { start: string; end: string; size: string; flags?: number }
+export interface OracleEvent { op: string; fn?: string; start?: string; end?: string; size?: string; align?: string; from?: string; max_addr?: string; caller?: string; result?: { start: string } | null }
+
+function manifest(dir: string): { name: string; fragment: string }[] {
+  const f = join(dir, 'cases', 'manifest.txt');
+  if (!existsSync(f)) return [];
+  const out: { name: string; fragment: string }[] = [];
+  for (const line of readFileSync(f, 'utf8').split('\n')) {
+    if (!line.trim() || line.trim().startsWith('#')) continue;
+    const cols = line.split('|').map((s) => s.trim());
+    if (cols[0]) out.push({ name: cols[0], fragment: cols[1] ?? 'none' });
+  }
+  return out;
+}
+
+export function loadCases(): OracleCase[] {
+  const out: OracleCase[] = [];
+  for (const root of [ORACLE_DIR, LOCAL_DIR]) {
+    for (const m of manifest(root)) {
+      for (const arch of ['arm64', 'arm', 'arm-lpae'] as Arch[]) {
+        const jf = join(root, 'results', arch, `${m.name}.json`);
+        if (!existsSync(jf)) continue;
+        const text = readFileSync(jf, 'utf8');
+        // a result still being written by boot-oracle is empty: not a case yet
+        if (!text.trim()) continue;
+        const json = JSON.parse(text) as OracleJson;
+        out.push({ name: m.name, arch, root, json, fragment: m.fragment });
+      }
+    }
+  }
+  return out;
+}
+
+/** The DTS text the oracle compiled: base DTS (+ fragment appended) + the final bootargs. */
+export function caseDts(c: OracleCase): string {
+  const o = c.json.oracle;
+  const baseName = o.base_dts.split('/').pop()!;
+  let base = join(ORACLE_DIR, 'base-dtb', baseName);
+  if (!existsSync(base)) base = join(c.root, 'base-dtb', baseName);
+  const baseText = readFileSync(base, 'utf8');
+  const fragFile = o.dts_file && o.dts_file !== 'none' ? join(c.root, o.dts_file) : '';
+  const frag = fragFile && existsSync(fragFile) ? readFileSync(fragFile, 'utf8') : '';
+  if (o.dts_mode === 'full') return frag + `\n/ { chosen { bootargs = ${JSON.stringify(c.json.result.command_line)}; }; };\n`;
+  return baseText + '\n' + frag + `\n/ { chosen { bootargs = ${JSON.stringify(c.json.result.command_line)}; }; };\n`;
+}
+
+export function buildTree(c: OracleCase): { tree: DtTree; errors: string[] } {
+  const r = compileText(caseDts(c), { file: `${c.name}.dts` });
+  return { tree: r.tree, errors: r.findings.filter((f) => f.severity === 'error').map((f) => `${f.code}: ${f.message}`) };
+}
+
+/** QEMU's -dtb path (boot mode `qemu`): load_device_tree enlarges the blob to (size + 10000) * 2. */
+export function kernelDtbSize(c: OracleCase, flatSize: number): number {
+  return c.json.oracle.boot_mode === 'qemu' ? (c.json.oracle.dtb_bytes + 10000) * 2 : flatSize;
+}
