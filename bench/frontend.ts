@@ -1,0 +1,92 @@
+// Front-end benchmark: for the 5 boards of corpus/big/manifest.tsv, median times of preprocess,
+// parse (tree-sitter structure and native parser) and merge, cold (first compile in the process,
+// preprocessor caches cleared) and warm, beside the real `cpp | dtc` for the same board.
+// `--corpus` adds whole-corpus totals (every board once, one process) for dtmem and cpp | dtc.
+// Run: node --import tsx bench/frontend.ts [--corpus]
+import { execSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { compile, initParser, type CompileResult } from '../server/src/dts/frontend.js';
+import { kbuildIncludeSetup } from '../server/src/dts/kernel_tree.js';
+import { clearLexCache, nodeFileSystem } from '../server/src/dts/preprocess/index.js';
+import { CORPUS, LINUX, includePrefixDir } from '../test/corpus/cpp-helper.js';
+
+const WARM_RUNS = 9;
+const median = (a: number[]): number => { const s = [...a].sort((x, y) => x - y); return s[s.length >> 1]; };
+const ms = (x: number): string => x.toFixed(1).padStart(7);
+
+function manifest(name: string): string[] {
+  return readFileSync(path.join(CORPUS, name, 'manifest.tsv'), 'utf8').split('\n').slice(1).filter(Boolean).map((l) => l.split('\t')[0]);
+}
+
+function run(board: string, parser: 'tree-sitter' | 'native'): CompileResult {
+  const abs = path.join(LINUX, board);
+  return compile(abs, { ...kbuildIncludeSetup(abs)!, fs: nodeFileSystem, parser });
+}
+
+function cppDtc(board: string): { ms: number; ok: boolean } {
+  const abs = path.join(LINUX, board);
+  const p = includePrefixDir();
+  const cmd = `cpp -nostdinc -I ${p} -undef -D__DTS__ -x assembler-with-cpp ${abs} | dtc -q -I dts -O dtb -b 0 -i ${path.dirname(abs)} -i ${p} -o /dev/null -`;
+  const t0 = performance.now();
+  let ok = true;
+  try { execSync(cmd, { stdio: ['ignore', 'ignore', 'ignore'], shell: '/bin/sh' }); } catch { ok = false; }
+  return { ms: performance.now() - t0, ok };
+}
+
+async function main(): Promise<void> {
+  const hasDtc = existsSync('/usr/bin/dtc');
+  if (!hasDtc) console.log('dtc not found (apt-get install -y device-tree-compiler): cpp | dtc column skipped');
+  const t0 = performance.now();
+  await initParser();
+  console.log(`initParser (web-tree-sitter + grammar): ${(performance.now() - t0).toFixed(1)} ms`);
+  const boards = manifest('big');
+  console.log('\nmedian ms; pre = preprocess, ts = tree-sitter parse (+walk), nat = native parse, merge = merge + fixups + DtTree');
+  console.log('board                                            | cold: pre  parse  merge | warm: pre     ts    nat  merge | total(ts) total(nat) | cpp|dtc');
+  for (const b of boards) {
+    clearLexCache();
+    const cold = run(b, 'tree-sitter');
+    const w = { pre: [] as number[], ts: [] as number[], nat: [] as number[], mts: [] as number[], mnat: [] as number[] };
+    for (let i = 0; i < WARM_RUNS; i++) {
+      const a = run(b, 'tree-sitter');
+      const n = run(b, 'native');
+      w.pre.push(a.timings.preprocess, n.timings.preprocess);
+      w.ts.push(a.timings.parse);
+      w.nat.push(n.timings.parse);
+      w.mts.push(a.timings.merge);
+      w.mnat.push(n.timings.merge);
+    }
+    const merge = median([...w.mts, ...w.mnat]);
+    const totTs = median(w.pre) + median(w.ts) + merge;
+    const totNat = median(w.pre) + median(w.nat) + merge;
+    let dtcCol = '   n/a';
+    if (hasDtc) {
+      const runs = Array.from({ length: 5 }, () => cppDtc(b));
+      dtcCol = ms(median(runs.map((r) => r.ms))) + (runs[0].ok ? '' : ' (dtc 1.6.1 fails)');
+    }
+    const via = cold.parsedBy === 'tree-sitter' ? '' : ' *';
+    console.log(`${(b.split('/').pop()! + via).padEnd(48)} | ${ms(cold.timings.preprocess)}${ms(cold.timings.parse)}${ms(cold.timings.merge)} | ${ms(median(w.pre))}${ms(median(w.ts))}${ms(median(w.nat))}${ms(merge)} | ${ms(totTs)}   ${ms(totNat)} | ${dtcCol}`);
+  }
+  console.log('* = the tree-sitter CST had errors (grammar gaps), so the native parser built the structure');
+
+  if (process.argv.includes('--corpus')) {
+    const all = readFileSync(path.join(CORPUS, 'canon/expected-linux-6.12.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { board: string }).board);
+    for (const parser of ['native', 'tree-sitter'] as const) {
+      const t = { pre: 0, parse: 0, merge: 0 };
+      const start = performance.now();
+      for (const b of all) {
+        const r = run(b, parser);
+        t.pre += r.timings.preprocess; t.parse += r.timings.parse; t.merge += r.timings.merge;
+      }
+      console.log(`\nwhole corpus, dtmem (${parser}), ${all.length} boards, one process: ${((performance.now() - start) / 1000).toFixed(1)} s (preprocess ${(t.pre / 1000).toFixed(1)} s, parse ${(t.parse / 1000).toFixed(1)} s, merge ${(t.merge / 1000).toFixed(1)} s)`);
+    }
+    if (hasDtc) {
+      const start = performance.now();
+      let failed = 0;
+      for (const b of all) if (!cppDtc(b).ok) failed++;
+      console.log(`whole corpus, cpp | dtc 1.6.1, sequential: ${((performance.now() - start) / 1000).toFixed(1)} s (${failed} boards dtc 1.6.1 cannot compile)`);
+    }
+  }
+}
+
+main().catch((e: unknown) => { console.error(e); process.exitCode = 1; });

@@ -1,0 +1,49 @@
+// compile(): the preprocessor's SourceMap carries ranges back to the user's files, preprocessor
+// and front-end findings come back together, initParser() is idempotent, and the result carries
+// labels, phandles and references for editor features. Uses an in-memory FileSystem.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { compile, canonicalDump, initParser, getParser } from '../../server/src/dts/frontend.js';
+import type { FileSystem } from '../../server/src/dts/preprocess/index.js';
+
+const files: Record<string, string> = {
+  '/b/board.dts': '/dts-v1/;\n#include "soc.dtsi"\n#define SIZE (0x1000 * 2)\n&uart { status = "okay"; reg = <0x100 SIZE>; };\n',
+  '/b/soc.dtsi': '/ {\n\t#address-cells = <1>;\n\t#size-cells = <1>;\n\tuser = <&uart>;\n\tuart: serial@100 { status = "disabled"; };\n};\n',
+  '/b/bad.dts': '/dts-v1/;\n#include "missing.h"\n/ {\n\tx = <&nowhere>;\n};\n',
+};
+const fs: FileSystem = { readFile: (p) => files[p] };
+
+test('initParser is idempotent and shares one parser', async () => {
+  await Promise.all([initParser(), initParser()]);
+  const p = getParser();
+  await initParser();
+  assert.ok(p);
+  assert.equal(getParser(), p);
+});
+
+test('compile merges across files; ranges point into the right file', async () => {
+  await initParser();
+  const r = compile('/b/board.dts', { includeDirs: ['/b'], fs });
+  assert.deepEqual(r.findings, []);
+  assert.equal(r.parsedBy, 'tree-sitter');
+  // Order: properties of the first definition, then `user`; `reg` appended by &uart.
+  assert.equal(canonicalDump(r.tree), 'node /\nprop #address-cells 00000001\nprop #size-cells 00000001\nprop user 00000001\nnode /serial@100\nprop status 6f6b617900\nprop reg 0000010000002000\nprop phandle 00000001\n');
+  const uart = r.labels.get('uart')!;
+  assert.equal(uart.range?.file, '/b/soc.dtsi');
+  assert.deepEqual(uart.ranges?.map((x) => x.file), ['/b/soc.dtsi', '/b/board.dts']);
+  const status = uart.props.find((p) => p.name === 'status')!;
+  assert.equal(status.range?.file, '/b/board.dts');
+  assert.equal(status.range?.start.line, 3);
+  assert.equal(r.phandles.get(1), uart);
+  assert.deepEqual(r.references.map((x) => [x.name, x.kind, x.target === uart]), [['uart', 'node', true], ['uart', 'phandle', true]]);
+  assert.ok(r.pre.files.includes('/b/soc.dtsi'));
+});
+
+test('preprocessor and front-end findings come together; nothing throws', () => {
+  const r = compile('/b/bad.dts', { includeDirs: ['/b'], fs });
+  const codes = r.findings.map((f) => f.code);
+  assert.ok(codes.includes('include-missing'), codes.join());
+  const undef = r.findings.find((f) => f.code === 'label-undefined')!;
+  assert.deepEqual(undef.range, { file: '/b/bad.dts', start: { line: 3, col: 6 }, end: { line: 3, col: 14 } });
+  assert.doesNotThrow(() => compile('/b/none.dts', { includeDirs: [], fs }));
+});
