@@ -227,7 +227,7 @@ function armProfile(lpae: boolean): Profile {
     cmaSizeMbytes: 16, // `cma: Reserved 16 MiB` on default arm cases
     cmaAreas: 7, // MAX_CMA_AREAS 8 on arm (kernel-rules.md)
     cmaMinAlignment: lpae ? 2n * MiB : 8n * MiB, // cma-alignment-probe
-    maxOrder: lpae ? 11 : 12,
+    maxOrder: 12, // both: memmap of a 1G+4M node is 9510912 bytes = (0x80800-0x40000)*36 (2048-page aligned; arm engineer's boot-oracle run)
     sectionSize: lpae ? 1n << 30n : 1n << 28n,
     structPageSize: 36n, // Total pages 260416 = 262144 - 1728 on 1G
     smpCacheBytes: 64n,
@@ -241,17 +241,35 @@ function armProfile(lpae: boolean): Profile {
     deferredStructPageInit: false,
     pfnValid: 'memblock-map',
     pageblockOrder: lpae ? 9 : 11,
-    callers: {},
+    callers: lpae
+      ? {
+          // offsets as printed by the arm-lpae oracle logs
+          early_init_fdt_scan_reserved_mem: 'early_init_fdt_scan_reserved_mem+0x334/0x46c',
+          fdt_init_reserved_mem: 'fdt_init_reserved_mem+0x59c/0x5cc',
+          early_init_dt_alloc_reserved_memory_arch: 'early_init_dt_alloc_reserved_memory_arch+0x5c/0xbc',
+          memblock_alloc_range_nid: 'memblock_alloc_range_nid+0xe4/0x198',
+          cma_declare_contiguous_nid: 'cma_declare_contiguous_nid+0x2f4/0x4c8',
+        }
+      : {
+          // offsets as printed by the arm (armmp) oracle logs
+          early_init_fdt_scan_reserved_mem: 'early_init_fdt_scan_reserved_mem+0x2f8/0x414',
+          fdt_init_reserved_mem: 'fdt_init_reserved_mem+0x4f4/0x524',
+          early_init_dt_alloc_reserved_memory_arch: 'early_init_dt_alloc_reserved_memory_arch+0x2c/0x70',
+          memblock_alloc_range_nid: 'memblock_alloc_range_nid+0xd0/0x168',
+          cma_declare_contiguous_nid: 'cma_declare_contiguous_nid+0x264/0x35c',
+        },
     minMemblockAddr: 0n, // __pa(PAGE_OFFSET) = PHYS_OFFSET: set by the arm path from the load address
     maxMemblockAddr: lpae ? (1n << 64n) - 1n : 0xffffffffn,
     commandLineSize: 1024,
     kernelLoadOffset: 0x208000n, // TEXT_OFFSET 0x208000 (oracle README)
     dtbLoadOffset: 0x8000000n,
-    kernelCodeK: 0,
-    rwdataK: 0,
-    rodataK: 0,
-    initK: 0,
-    bssK: 0,
+    // `Memory: … (11264K kernel code, 1700K rwdata, 3732K rodata, 2048K init, 377K bss` (armmp),
+    // `(12288K kernel code, 1716K rwdata, 3752K rodata, 2048K init, 384K bss` (armmp-lpae)
+    kernelCodeK: lpae ? 12288 : 11264,
+    rwdataK: lpae ? 1716 : 1700,
+    rodataK: lpae ? 3752 : 3732,
+    initK: 2048,
+    bssK: lpae ? 384 : 377,
     extra: {},
   };
 }
