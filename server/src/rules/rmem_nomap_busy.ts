@@ -1,0 +1,61 @@
+// rmem-nomap-reserve-failed: a static `no-map` region over memory that is already reserved (an
+// earlier plain region, /memreserve/, the kernel image, the DTB, the initrd). In 6.1
+// drivers/of/fdt.c early_init_dt_reserve_memory returns -EBUSY for no-map over reserved memory and
+// __reserved_mem_reserve_reg prints "Reserved memory: failed to reserve memory for node '%s': base
+// %pa, size %lu MiB": the region is neither marked nomap nor reserved, so it stays in the linear
+// map and in the page allocator. Who already holds the range comes from the simulator's memblock
+// owners and the other regions' reg entries.
+import { findNode, type SourceRange } from '../dts/tree.js';
+import type { Rule, RuleFinding } from './index.js';
+import { finding, hex, simOk, sizeStr } from './util.js';
+
+export const rmemNomapBusy: Rule = {
+  code: 'rmem-nomap-reserve-failed',
+  title: 'no-map region over memory that is already reserved',
+  kernel: 'drivers/of/fdt.c:early_init_dt_reserve_memory, drivers/of/fdt.c:__reserved_mem_reserve_reg',
+  run(ctx) {
+    const sim = simOk(ctx);
+    if (!sim) return [];
+    const out: RuleFinding[] = [];
+    for (const rm of sim.rmem) {
+      for (const res of rm.results) {
+        if (res.kind !== 'reserve-failed' || res.base === undefined || res.size === undefined) continue;
+        const base = res.base;
+        const end = base + res.size;
+        const related: { range: SourceRange; message: string }[] = [];
+        const holders: string[] = [];
+        for (const other of sim.rmem) {
+          if (other === rm || other.kind !== 'static') continue;
+          if (other.regs.some((r) => r.size > 0n && r.base < end && base < r.base + r.size)) {
+            holders.push(other.name);
+            if (other.node.range) related.push({ range: other.node.range, message: `${other.name} is reserved here first` });
+          }
+        }
+        for (const m of ctx.tree.memreserves) {
+          if (m.size > 0n && m.address < end && base < m.address + m.size) {
+            holders.push(`/memreserve/ ${hex(m.address)} ${hex(m.size)}`);
+            if (m.range) related.push({ range: m.range, message: '/memreserve/ reserves this range first' });
+          }
+        }
+        // the simulator's memblock owners (kernel image, DTB, initrd, ...)
+        const snap = sim.steps.find((s) => s.reserved.length) ?? sim.steps[0];
+        for (const r of snap?.reserved ?? []) {
+          if (!(r.base < end && base < r.base + r.size)) continue;
+          for (const o of r.owners) {
+            if (o.startsWith('/')) {
+              const n = findNode(ctx.tree, o.replace(/ \(no-map\)$/, ''));
+              if (n === rm.node || (n && holders.includes(n.name))) continue;
+            }
+            if (!holders.includes(o) && !o.includes('/memreserve/')) holders.push(o);
+          }
+        }
+        const line = rm.messages.find((m) => m.includes('failed to reserve memory'));
+        const f = finding('error', this.code, rm.node,
+          `${line ? `"${line}"` : `failed to reserve memory for node '${rm.name}'`}: no-map [${hex(base)}-${hex(end - 1n)}] (${sizeStr(res.size)}) overlaps memory that is already reserved${holders.length ? ` (${holders.join(', ')})` : ''}; the kernel neither maps it out nor reserves it, so it stays ordinary RAM.`);
+        if (related.length) f.related = related;
+        out.push(f);
+      }
+    }
+    return out;
+  },
+};
