@@ -108,8 +108,8 @@ export function applyMemParams(mb: Memblock, c: ArmConsts, physOffset: bigint, m
       first = false;
       const s = mb.startOfDram();
       const e = mb.endOfDram();
-      mb.remove(s, e - s, c.lpae ? 'early_mem+0x7c/0x100' : 'early_mem+0x6c/0xe4');
+      mb.remove(s, e - s, c.callers.earlyMem!);
     }
-    for (const msg of armAddMemory(mb, c, physOffset, m.start ?? physOffset, m.value, c.lpae ? 'arm_add_memory+0x1a0/0x1ac' : 'arm_add_memory+0x168/0x174')) log(msg);
+    for (const msg of armAddMemory(mb, c, physOffset, m.start ?? physOffset, m.value, c.callers.armAddMemory!)) log(msg);
   }
 }

@@ -59,8 +59,8 @@ export function swiotlbInit(mb: Memblock, c: ArmConsts, sizeArg?: bigint): strin
   const size = sizeArg ?? c.swiotlbSize;
   const nslabs = size >> 11n; // IO_TLB_SHIFT
   const buf = mb.allocTryNid(size, PAGE, 0n, 0xffffffffn, NUMA_NO_NODE, c.callers.swiotlb!, 'swiotlb buffer');
-  mb.allocTryNid(roundUp(nslabs * c.swiotlbSlotSize, PAGE), PAGE, 0n, ALLOC_ACCESSIBLE, NUMA_NO_NODE, c.callers.swiotlb!, 'swiotlb slots');
-  mb.allocTryNid(c.swiotlbAreaSize, 64n, 0n, ALLOC_ACCESSIBLE, NUMA_NO_NODE, c.callers.swiotlb!, 'swiotlb areas');
+  mb.allocTryNid(roundUp(nslabs * c.swiotlbSlotSize, PAGE), PAGE, 0n, ALLOC_ACCESSIBLE, NUMA_NO_NODE, c.callers.swiotlbSlots!, 'swiotlb slots');
+  mb.allocTryNid(c.swiotlbAreaSize, 64n, 0n, ALLOC_ACCESSIBLE, NUMA_NO_NODE, c.callers.swiotlbAreas!, 'swiotlb areas');
   if (!buf) return ['software IO TLB: Cannot allocate buffer'];
   const hex = (v: bigint) => '0x' + v.toString(16).padStart(16, '0');
   return [`software IO TLB: mapped [mem ${hex(buf)}-${hex(buf + size)}] (${size >> 20n}MB)`];

@@ -57,14 +57,15 @@ export function setupPerCpuAreas(mb: Memblock, c: ArmConsts, physOffset: bigint,
   const pagesPerCpu = unitSize / PAGE;
   const message = `percpu: Embedded ${pagesPerCpu} pages/cpu s${c.percpuStatic} r${c.percpuReserved} d${dynSize} u${unitSize}`;
   // pcpu_setup_first_chunk: group_offsets, group_sizes, unit_map, unit_off, chunk lists
-  alloc(4n, 64n, cl.pcpuSetup!, 'percpu group_offsets');
-  alloc(4n, 64n, cl.pcpuSetup!, 'percpu group_sizes');
-  alloc(4n * n, 64n, cl.pcpuSetup!, 'percpu unit_map');
-  alloc(4n * n, 64n, cl.pcpuSetup!, 'percpu unit_off');
+  alloc(4n, 64n, cl.pcpuSetup0!, 'percpu group_offsets');
+  alloc(4n, 64n, cl.pcpuSetup1!, 'percpu group_sizes');
+  alloc(4n * n, 64n, cl.pcpuSetup2!, 'percpu unit_map');
+  alloc(4n * n, 64n, cl.pcpuSetup3!, 'percpu unit_off');
   const nrSlots = BigInt(Math.max(fls(unitSize) - 5 + 2, 1)) + 4n; // __pcpu_size_to_slot + 4 (sidelined, free, to-depopulate slots)
-  alloc(nrSlots * 8n, 64n, cl.pcpuSetup!, 'percpu chunk lists');
-  for (const s of firstChunkAllocs(c.percpuStatic, c.percpuReserved)) alloc(s, 64n, cl.pcpuChunk!, 'percpu reserved chunk');
-  for (const s of firstChunkAllocs(c.percpuStatic + c.percpuReserved, dynSize)) alloc(s, 64n, cl.pcpuChunk!, 'percpu first chunk map');
+  alloc(nrSlots * 8n, 64n, cl.pcpuSetup4!, 'percpu chunk lists');
+  const chunkCallers = [cl.pcpuChunk0!, cl.pcpuChunk1!, cl.pcpuChunk2!, cl.pcpuChunk3!];
+  firstChunkAllocs(c.percpuStatic, c.percpuReserved).forEach((s, i) => alloc(s, 64n, chunkCallers[i]!, 'percpu reserved chunk'));
+  firstChunkAllocs(c.percpuStatic + c.percpuReserved, dynSize).forEach((s, i) => alloc(s, 64n, chunkCallers[i]!, 'percpu first chunk'));
   mb.physFree(ai, aiSize, cl.pcpuFreeAi!);
   mb.physFree(areas, PAGE, cl.pcpuFreeAreas!);
   return { unitSize, dynSize, pagesPerCpu, message, base };

@@ -92,7 +92,7 @@ function reserveInitrd(ctx: BootContext): void {
     ctx.findings.push({ severity: 'warning', code: 'initrd-overlap', message: `The initrd [${hex(start)}, +${hex(size)}) overlaps reserved memory: the kernel disables it.` });
     return;
   }
-  mb.reserve(start, size, ctx.profile.arch === 'arm-lpae' ? 'arm_memblock_init+0x48/0x88' : 'arm_memblock_init+0x34/0x74', 'initrd');
+  mb.reserve(start, size, armConsts(ctx.profile).callers.initrdReserve!, 'initrd');
 }
 
 /** setup_arch .. mem_init for arm and arm-lpae. */
