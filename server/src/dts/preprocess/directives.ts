@@ -4,11 +4,27 @@
 // nested #if/#endif, never evaluating what they skip. Missing includes and `#error` become
 // findings and processing goes on.
 
-import { EOF_TOK, F_BOL, F_PREV_WHITE, T_EOF, T_NAME, T_NUMBER, T_PUNCT, T_STRING, type Tok } from './tokens.js';
+import * as _tokens from './tokens.js';
+import type { Tok } from './tokens.js';
+// Module-local copies: cheaper than live-binding getters in CommonJS output (tsx, tests).
+const EOF_TOK = _tokens.EOF_TOK;
+const F_BOL = _tokens.F_BOL;
+const F_PREV_WHITE = _tokens.F_PREV_WHITE;
+const T_EOF = _tokens.T_EOF;
+const T_NAME = _tokens.T_NAME;
+const T_NUMBER = _tokens.T_NUMBER;
+const T_PUNCT = _tokens.T_PUNCT;
+const T_STRING = _tokens.T_STRING;
 import { Expander } from './expand.js';
 import { evalIf } from './expr.js';
-import { parseDefine, sameDefinition, type Macro } from './macros.js';
-import { lineCol } from './lexer.js';
+import * as _macros from './macros.js';
+import type { Macro } from './macros.js';
+// Module-local copies: cheaper than live-binding getters in CommonJS output (tsx, tests).
+const parseDefine = _macros.parseDefine;
+const sameDefinition = _macros.sameDefinition;
+import * as _lexer from './lexer.js';
+// Module-local copies: cheaper than live-binding getters in CommonJS output (tsx, tests).
+const lineCol = _lexer.lineCol;
 import type { Engine, Frame } from './engine.js';
 
 const DIRECTIVES = new Set([

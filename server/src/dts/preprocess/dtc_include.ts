@@ -7,7 +7,9 @@
 import type { Tok } from './tokens.js';
 import type { Origin } from './output.js';
 import type { Engine } from './engine.js';
-import { lexFile } from './lexer.js';
+import * as _lexer from './lexer.js';
+// Module-local copies: cheaper than live-binding getters in CommonJS output (tsx, tests).
+const lexFile = _lexer.lexFile;
 import { dirname } from './paths.js';
 
 /** dtc's MAX_SRCFILE_DEPTH-like bound on nested /include/. */

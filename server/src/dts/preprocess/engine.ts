@@ -4,11 +4,32 @@
 // prints tokens with their origin for the source map.
 
 import type { Finding, SourceRange } from '../tree.js';
-import { EOF_TOK, F_BOL, T_EOF, T_PUNCT, T_STRING, type Tok } from './tokens.js';
+import * as _tokens from './tokens.js';
+import type { Tok } from './tokens.js';
+// Module-local copies: cheaper than live-binding getters in CommonJS output (tsx, tests).
+const EOF_TOK = _tokens.EOF_TOK;
+const F_BOL = _tokens.F_BOL;
+const T_EOF = _tokens.T_EOF;
+const T_PADDING = _tokens.T_PADDING;
+const T_PUNCT = _tokens.T_PUNCT;
+const T_STRING = _tokens.T_STRING;
 import { Expander, LimitError, type ExpandLimits } from './expand.js';
-import { lexFile, lineCol, type LexedFile } from './lexer.js';
-import { B_BASE_FILE, B_COUNTER, B_DATE, B_FILE, B_INCLUDE_LEVEL, B_LINE, B_TIME, type Macro } from './macros.js';
-import { Printer, type Origin } from './output.js';
+import * as _lexer from './lexer.js';
+import type { LexedFile } from './lexer.js';
+// Module-local copies: cheaper than live-binding getters in CommonJS output (tsx, tests).
+const lexFile = _lexer.lexFile;
+const lineCol = _lexer.lineCol;
+import * as _macros from './macros.js';
+import type { Macro } from './macros.js';
+// Module-local copies: cheaper than live-binding getters in CommonJS output (tsx, tests).
+const B_BASE_FILE = _macros.B_BASE_FILE;
+const B_COUNTER = _macros.B_COUNTER;
+const B_DATE = _macros.B_DATE;
+const B_FILE = _macros.B_FILE;
+const B_INCLUDE_LEVEL = _macros.B_INCLUDE_LEVEL;
+const B_LINE = _macros.B_LINE;
+const B_TIME = _macros.B_TIME;
+import { Printer } from './output.js';
 import { FileReader, type SearchPath } from './include.js';
 import { handleDirective } from './directives.js';
 import { insertDtcInclude } from './dtc_include.js';
@@ -184,26 +205,19 @@ export class Engine extends Expander {
     return mk(2, '0');
   }
 
-  /** Origin of the token getToken just returned. */
-  private origin(): Origin {
-    if (this.fromBase) return { copy: true, fid: this.fromFile, start: 0, end: 0 };
-    const end = this.lastFile === this.useFile && this.lastEnd > this.useStart ? this.lastEnd : this.useStart + 1;
-    return { copy: false, fid: this.useFile, start: this.useStart, end };
-  }
 
   run(): void {
     try {
       for (;;) {
         const tok = this.getToken();
         if (tok.t === T_EOF) break;
-        const org = this.origin();
-        if (org.copy) {
-          org.start = tok.o;
-          org.end = tok.e;
-        }
-        this.printer.token(tok, org);
+        if (this.fromBase) this.printer.token(tok, true, this.fromFile, tok.o, tok.e);
+        else if (tok.t !== T_PADDING) {
+          // Produced by a macro: mapped to the top-level invocation (name to closing parenthesis).
+          const end = this.lastFile === this.useFile && this.lastEnd > this.useStart ? this.lastEnd : this.useStart + 1;
+          this.printer.token(tok, false, this.useFile, this.useStart, end);
+        } else this.printer.token(tok, false, -1, 0, 0);
       }
-      this.printer.flush();
     } catch (e) {
       this.unwind();
       if (e instanceof LimitError) {

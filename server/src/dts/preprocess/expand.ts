@@ -5,16 +5,35 @@
 // can reproduce cpp's spacing. Assembler-mode leniencies are kept: a failed ## paste leaves the
 // two tokens side by side without an error.
 
-import {
-  AVOID_PASTE, END_ARG, F_BOL, F_NO_EXPAND, F_PASTE_LEFT, F_PREV_WHITE, F_STRINGIFY, T_CHAR, T_EOF, T_MACRO_ARG,
-  T_NAME, T_OTHER, T_PADDING, T_PUNCT, T_STRING, padding, type Tok,
-} from './tokens.js';
-import { lexOne } from './lexer.js';
+import * as _tokens from './tokens.js';
+import type { Tok } from './tokens.js';
+// Module-local copies: cheaper than live-binding getters in CommonJS output (tsx, tests).
+const AVOID_PASTE = _tokens.AVOID_PASTE;
+const END_ARG = _tokens.END_ARG;
+const F_BOL = _tokens.F_BOL;
+const F_NO_EXPAND = _tokens.F_NO_EXPAND;
+const F_PASTE_LEFT = _tokens.F_PASTE_LEFT;
+const F_PREV_WHITE = _tokens.F_PREV_WHITE;
+const F_STRINGIFY = _tokens.F_STRINGIFY;
+const T_CHAR = _tokens.T_CHAR;
+const T_EOF = _tokens.T_EOF;
+const T_MACRO_ARG = _tokens.T_MACRO_ARG;
+const T_NAME = _tokens.T_NAME;
+const T_OTHER = _tokens.T_OTHER;
+const T_PADDING = _tokens.T_PADDING;
+const T_PUNCT = _tokens.T_PUNCT;
+const T_STRING = _tokens.T_STRING;
+const padding = _tokens.padding;
+import * as _lexer from './lexer.js';
+// Module-local copies: cheaper than live-binding getters in CommonJS output (tsx, tests).
+const lexOne = _lexer.lexOne;
 import type { Macro } from './macros.js';
 
 interface Ctx {
   toks: Tok[];
   pos: number;
+  /** Readable slots: toks.length, plus one for END_ARG in a macro argument's context. */
+  lim: number;
   macro: Macro | null;
 }
 
@@ -72,7 +91,7 @@ export abstract class Expander {
   /** Built-in macro value (__LINE__ etc.). */
   protected abstract builtin(m: Macro, nameTok: Tok): Tok;
 
-  pushContext(toks: Tok[], macro: Macro | null): void {
+  pushContext(toks: Tok[], macro: Macro | null, endArg = false): void {
     if (this.ctx.length >= this.limits.maxExpansionDepth) {
       throw new LimitError('macro-limit', `macro expansion nested deeper than ${this.limits.maxExpansionDepth}`);
     }
@@ -80,7 +99,7 @@ export abstract class Expander {
     if (this.expansionTokens > this.limits.maxExpansionTokens) {
       throw new LimitError('macro-limit', `macro expansion produced more than ${this.limits.maxExpansionTokens} tokens`);
     }
-    this.ctx.push({ toks, pos: 0, macro });
+    this.ctx.push({ toks, pos: 0, lim: toks.length + (endArg ? 1 : 0), macro });
   }
 
   popContext(): void {
@@ -104,8 +123,9 @@ export abstract class Expander {
         tok = this.baseToken();
         fromBase = true;
         fid = this.baseFileId;
-      } else if (top.pos < top.toks.length) {
-        tok = top.toks[top.pos++];
+      } else if (top.pos < top.lim) {
+        tok = top.pos < top.toks.length ? top.toks[top.pos] : END_ARG;
+        top.pos++;
         if (tok.f & F_PASTE_LEFT) {
           this.pasteAll(tok, top);
           if (this.inDirective) continue;
@@ -245,7 +265,7 @@ export abstract class Expander {
   private expandArg(toks: Tok[]): Tok[] {
     const saveParsing = this.parsingArgs;
     this.parsingArgs = 0;
-    this.pushContext([...toks, END_ARG], null);
+    this.pushContext(toks, null, true);
     const depth = this.ctx.length;
     const out: Tok[] = [];
     for (;;) {
@@ -314,7 +334,7 @@ export abstract class Expander {
     let cur = lhs;
     let rhs: Tok;
     do {
-      if (c.pos >= c.toks.length) break;
+      if (c.pos >= c.toks.length) break; // (never END_ARG: ## is never last in a context)
       rhs = c.toks[c.pos++];
       if (rhs.t === T_PADDING) {
         if (rhs.src == null) {

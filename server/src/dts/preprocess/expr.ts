@@ -5,7 +5,16 @@
 // expansion are 0, character constants are int (plain char signed, as on x86 and arm64 hosts),
 // division by zero is an error only where evaluated (not in the dead side of && || ?:).
 
-import { T_CHAR, T_EOF, T_NAME, T_NUMBER, T_PUNCT, T_STRING, F_PREV_WHITE, type Tok } from './tokens.js';
+import * as _tokens from './tokens.js';
+import type { Tok } from './tokens.js';
+// Module-local copies: cheaper than live-binding getters in CommonJS output (tsx, tests).
+const T_CHAR = _tokens.T_CHAR;
+const T_EOF = _tokens.T_EOF;
+const T_NAME = _tokens.T_NAME;
+const T_NUMBER = _tokens.T_NUMBER;
+const T_PUNCT = _tokens.T_PUNCT;
+const T_STRING = _tokens.T_STRING;
+const F_PREV_WHITE = _tokens.F_PREV_WHITE;
 
 export interface IfSource {
   /** Next macro-expanded token of the directive line (T_EOF at its end). */

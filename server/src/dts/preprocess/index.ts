@@ -152,7 +152,7 @@ export function preprocess(entryPath: string, opts: PreprocessOptions): Preproce
     e.entryPath = entryPath;
     e.pushFile(entryPath, text);
     e.run();
-    const out = e.printer.chunks.join('');
+    const out = e.printer.result();
     return {
       text: out,
       map: e.printer.map.build(e.files, out.length),

@@ -4,7 +4,17 @@
 // in a property value hides the rest of the line from macro expansion, exactly as in cpp).
 // The result is cached by (path, content): a .dtsi shared by many boards is lexed once.
 
-import { F_BOL, F_PREV_WHITE, T_CHAR, T_NAME, T_NUMBER, T_OTHER, T_PUNCT, T_STRING, type Tok } from './tokens.js';
+import * as _tokens from './tokens.js';
+import type { Tok } from './tokens.js';
+// Module-local copies: cheaper than live-binding getters in CommonJS output (tsx, tests).
+const F_BOL = _tokens.F_BOL;
+const F_PREV_WHITE = _tokens.F_PREV_WHITE;
+const T_CHAR = _tokens.T_CHAR;
+const T_NAME = _tokens.T_NAME;
+const T_NUMBER = _tokens.T_NUMBER;
+const T_OTHER = _tokens.T_OTHER;
+const T_PUNCT = _tokens.T_PUNCT;
+const T_STRING = _tokens.T_STRING;
 import type { Macro } from './macros.js';
 
 export interface LexedFile {

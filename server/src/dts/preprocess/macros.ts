@@ -3,7 +3,15 @@
 // becomes F_PASTE_LEFT on `a`. In assembler mode a `#` not followed by a parameter is kept as an
 // ordinary token (cpp "lets assembler get away with murder").
 
-import { F_PASTE_LEFT, F_PREV_WHITE, F_STRINGIFY, T_MACRO_ARG, T_NAME, T_PUNCT, type Tok } from './tokens.js';
+import * as _tokens from './tokens.js';
+import type { Tok } from './tokens.js';
+// Module-local copies: cheaper than live-binding getters in CommonJS output (tsx, tests).
+const F_PASTE_LEFT = _tokens.F_PASTE_LEFT;
+const F_PREV_WHITE = _tokens.F_PREV_WHITE;
+const F_STRINGIFY = _tokens.F_STRINGIFY;
+const T_MACRO_ARG = _tokens.T_MACRO_ARG;
+const T_NAME = _tokens.T_NAME;
+const T_PUNCT = _tokens.T_PUNCT;
 import type { LexedFile } from './lexer.js';
 
 export const B_FILE = 1;

@@ -4,7 +4,15 @@
 // white space, so an unexpanded line reads as in the file and maps to it with one segment.
 // It also spots dtc's `/include/ "file"` in the stream and hands it to the raw inserter.
 
-import { F_PREV_WHITE, T_NAME, T_PADDING, T_PUNCT, T_STRING, avoidPaste, type Tok } from './tokens.js';
+import * as _tokens from './tokens.js';
+import type { Tok } from './tokens.js';
+// Module-local copies: cheaper than live-binding getters in CommonJS output (tsx, tests).
+const F_PREV_WHITE = _tokens.F_PREV_WHITE;
+const T_NAME = _tokens.T_NAME;
+const T_PADDING = _tokens.T_PADDING;
+const T_PUNCT = _tokens.T_PUNCT;
+const T_STRING = _tokens.T_STRING;
+const avoidPaste = _tokens.avoidPaste;
 import { SourceMapBuilder } from './sourcemap.js';
 import { LimitError } from './expand.js';
 
@@ -24,24 +32,23 @@ interface Pending {
 /** Raw text of one file for a copy segment. */
 export type FileText = (fid: number) => string;
 
-function isBlank(text: string, from: number, to: number): boolean {
-  for (let i = from; i < to; i++) {
-    const c = text.charCodeAt(i);
-    if (c !== 32 && c !== 9 && c !== 10 && c !== 13 && c !== 12 && c !== 11) return false;
-  }
-  return true;
-}
-
 export class Printer {
-  chunks: string[] = [];
+  /** Text written so far, not counting the pending verbatim run. */
+  out = '';
+  /** Logical output length (including the pending run). */
   len = 0;
   map = new SourceMapBuilder();
   private prev: Tok | null = null;
   private source: Tok | null | undefined = null;
   private avoid = false;
   private newLine = false;
+  // The last copied token (file and end offset), for reusing the original white space.
   private lastCopyFid = -1;
   private lastCopyEnd = -1;
+  // Pending verbatim run [runStart, runEnd) of file runFid, appended lazily in one piece.
+  private runFid = -1;
+  private runStart = 0;
+  private runEnd = 0;
   private pending: Pending[] = [];
 
   constructor(
@@ -58,7 +65,9 @@ export class Printer {
     this.source = null;
   }
 
-  token(tok: Tok, org: Origin): void {
+  /** One token from the expander: copied from file `fid` at [start, end) or, when !copy, produced
+   * by the macro invocation at [start, end) of file `fid`. */
+  token(tok: Tok, copy: boolean, fid: number, start: number, end: number): void {
     if (tok.t === T_PADDING) {
       this.avoid = true;
       if (this.source == null || (!(this.source.f & F_PREV_WHITE) && tok.src == null)) this.source = tok.src;
@@ -74,7 +83,8 @@ export class Printer {
     this.source = null;
     this.prev = tok;
     this.newLine = false;
-    this.queue({ tok, ws, org });
+    if (this.pending.length === 0 && !(tok.t === T_PUNCT && tok.s === '/')) this.write(tok, ws, copy, fid, start, end);
+    else this.queue({ tok, ws, org: { copy, fid, start, end } });
   }
 
   /** Holds `/`, `/include`, `/include/` until the next token shows whether it is a dtc include. */
@@ -83,7 +93,7 @@ export class Printer {
     const t = p.tok;
     if (q.length === 0) {
       if (t.t === T_PUNCT && t.s === '/') q.push(p);
-      else this.write(p);
+      else this.writeP(p);
       return;
     }
     if (q.length === 1 && t.t === T_NAME && t.s === 'include' && p.ws === 0) {
@@ -103,66 +113,109 @@ export class Printer {
         this.lastCopyFid = -1;
         return;
       }
-      for (const x of q) this.write(x);
-      this.write(p);
+      for (const x of q) this.writeP(x);
+      this.writeP(p);
       return;
     }
     this.pending = [];
-    for (const x of q) this.write(x);
+    for (const x of q) this.writeP(x);
     this.queue(p);
   }
 
   flush(): void {
     const q = this.pending;
     this.pending = [];
-    for (const x of q) this.write(x);
+    for (const x of q) this.writeP(x);
+    this.flushRun();
+  }
+
+  private flushRun(): void {
+    if (this.runFid >= 0) {
+      if (this.runEnd > this.runStart) this.out += this.text(this.runFid).slice(this.runStart, this.runEnd);
+      this.runFid = -1;
+    }
   }
 
   append(s: string): void {
-    this.chunks.push(s);
+    this.flushRun();
+    this.out += s;
     this.len += s.length;
     if (this.len > this.maxBytes) throw new LimitError('output-limit', `preprocessed output exceeds ${this.maxBytes} bytes`);
   }
 
-  /** White space before a token: the original run when it directly follows the previous copied
-   * token of the same file, else a single space or new line. */
-  private space(ws: number, org: Origin): void {
-    if (org.copy && org.fid === this.lastCopyFid && this.lastCopyEnd <= org.start) {
-      const text = this.text(org.fid);
-      if (org.start - this.lastCopyEnd > 0 && isBlank(text, this.lastCopyEnd, org.start)) {
-        const run = text.slice(this.lastCopyEnd, org.start);
-        if (ws === 2 ? run.includes('\n') : !run.includes('\n')) {
-          this.append(run);
+  /** The finished text. */
+  result(): string {
+    this.flush();
+    return this.out;
+  }
+
+  private writeP(p: Pending): void {
+    this.write(p.tok, p.ws, p.org.copy, p.org.fid, p.org.start, p.org.end);
+  }
+
+  private write(tok: Tok, ws: number, copy: boolean, fid: number, start: number, end: number): void {
+    if (copy) {
+      // Continue the verbatim run when only the original white space separates the tokens.
+      if (fid === this.lastCopyFid && this.lastCopyEnd <= start) {
+        const gap = start - this.lastCopyEnd;
+        if (gap === 0 ? ws === 0 : ws !== 0 && this.blankRun(fid, this.lastCopyEnd, start, ws === 2)) {
+          this.map.copy(this.len + gap, fid, start, end);
+          this.extendRun(fid, this.lastCopyEnd, end);
+          this.len += end - this.lastCopyEnd;
+          this.lastCopyEnd = end;
+          if (this.len > this.maxBytes) throw new LimitError('output-limit', `preprocessed output exceeds ${this.maxBytes} bytes`);
           return;
         }
       }
+      if (ws) this.space(ws, fid, start);
+      this.map.copy(this.len, fid, start, end);
+      this.extendRun(fid, start, end);
+      this.len += end - start;
+      this.lastCopyFid = fid;
+      this.lastCopyEnd = end;
+      if (this.len > this.maxBytes) throw new LimitError('output-limit', `preprocessed output exceeds ${this.maxBytes} bytes`);
+      return;
     }
-    if (ws === 2) {
-      if (this.len === 0) {
-        // first line: keep its indentation
-      } else this.append('\n');
-      if (org.copy) {
-        const text = this.text(org.fid);
-        let i = org.start;
-        while (i > 0 && (text.charCodeAt(i - 1) === 32 || text.charCodeAt(i - 1) === 9)) i--;
-        if (i < org.start && (i === 0 || text.charCodeAt(i - 1) === 10)) this.append(text.slice(i, org.start));
-      }
-    } else if (ws === 1) this.append(' ');
+    if (ws) this.space(ws, -1, 0);
+    this.map.expansion(this.len, fid, start, end);
+    this.lastCopyFid = -1;
+    this.append(tok.s);
   }
 
-  private write(p: Pending): void {
-    if (p.ws) this.space(p.ws, p.org);
-    const out = this.len;
-    const o = p.org;
-    if (o.copy) {
-      this.map.copy(out, o.fid, o.start, o.end);
-      this.lastCopyFid = o.fid;
-      this.lastCopyEnd = o.end;
-    } else {
-      this.map.expansion(out, o.fid, o.start, o.end);
-      this.lastCopyFid = -1;
+  /** Adds [from, to) of file fid to the pending verbatim run (starting a new one if needed). */
+  private extendRun(fid: number, from: number, to: number): void {
+    if (this.runFid === fid && this.runEnd === from) {
+      this.runEnd = to;
+      return;
     }
-    this.append(p.tok.s);
+    this.flushRun();
+    this.runFid = fid;
+    this.runStart = from;
+    this.runEnd = to;
+  }
+
+  private blankRun(fid: number, from: number, to: number, newline: boolean): boolean {
+    const text = this.text(fid);
+    let nl = false;
+    for (let i = from; i < to; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 10) nl = true;
+      else if (c !== 32 && c !== 9 && c !== 13 && c !== 12 && c !== 11) return false;
+    }
+    return nl === newline;
+  }
+
+  /** Generated white space: a new line (plus the token's original indentation) or a space. */
+  private space(ws: number, fid: number, start: number): void {
+    if (ws === 2) {
+      if (this.len > 0) this.append('\n');
+      if (fid >= 0) {
+        const text = this.text(fid);
+        let i = start;
+        while (i > 0 && (text.charCodeAt(i - 1) === 32 || text.charCodeAt(i - 1) === 9)) i--;
+        if (i < start && (i === 0 || text.charCodeAt(i - 1) === 10)) this.append(text.slice(i, start));
+      }
+    } else this.append(' ');
   }
 
   /** Inserts text [from, to) of file `fid` verbatim (dtc /include/). */

@@ -5,7 +5,9 @@
 // index of copy segments built on first use.
 
 import type { SourcePos, SourceRange } from '../tree.js';
-import { lineCol } from './lexer.js';
+import * as _lexer from './lexer.js';
+// Module-local copies: cheaper than live-binding getters in CommonJS output (tsx, tests).
+const lineCol = _lexer.lineCol;
 
 export interface SourceMap {
   /** Where the byte at `offset` of the expanded text came from: for copied text the exact file/line/col;

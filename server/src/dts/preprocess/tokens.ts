@@ -37,6 +37,8 @@ export interface Tok {
   a?: number;
   /** T_PADDING: source token or null. */
   src?: Tok | null;
+  /** Cached padding token whose source is this token (paddings are immutable). */
+  pad?: Tok;
 }
 
 export function makeTok(t: number, s: string, f = 0): Tok {
@@ -51,7 +53,8 @@ export const END_ARG: Tok = { t: T_EOF, s: '', f: 0, o: 0, e: 0 };
 export const EOF_TOK: Tok = { t: T_EOF, s: '', f: 0, o: 0, e: 0 };
 
 export function padding(source: Tok | null): Tok {
-  return { t: T_PADDING, s: '', f: 0, o: 0, e: 0, src: source };
+  if (source === null) return AVOID_PASTE;
+  return (source.pad ??= { t: T_PADDING, s: '', f: 0, o: 0, e: 0, src: source });
 }
 
 export function isPunct(tok: Tok, s: string): boolean {

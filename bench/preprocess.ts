@@ -1,0 +1,53 @@
+// Preprocessor speed on the 5 largest corpus boards (corpus/big/manifest.tsv): our preprocess()
+// cold (empty lex cache, first call in the process also pays JIT warm-up) and warm (median of
+// repeated runs, files cached by content), beside the real `cpp` run as kbuild runs it (wall time
+// of the process, median). Run: node --import tsx bench/preprocess.ts
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { clearLexCache, nodeFileSystem, preprocess } from '../server/src/dts/preprocess/index.js';
+import { kbuildIncludeSetup } from '../server/src/dts/kernel_tree.js';
+
+const CORPUS = join(__dirname, '../../shared/corpus');
+const TREE = join(CORPUS, 'linux-6.12');
+const RUNS = Number(process.env.RUNS ?? 15);
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+const prefix = mkdtempSync(join(tmpdir(), 'dtmem-prefixes-'));
+for (const line of readFileSync(join(TREE, 'INCLUDE-PREFIXES.txt'), 'utf8').split('\n')) {
+  const m = /^([^#\s]\S*) -> (\S+)$/.exec(line.trim());
+  if (m) symlinkSync(join(TREE, m[2]), join(prefix, m[1]));
+}
+
+const boards = readFileSync(join(CORPUS, 'big/manifest.tsv'), 'utf8').split('\n').slice(1).filter(Boolean).map((l) => l.split('\t')[0]);
+console.log('board'.padEnd(58), 'out KB', ' cold ms', ' warm ms', '  cpp ms');
+try {
+  for (const board of boards) {
+    const abs = join(TREE, board);
+    const setup = kbuildIncludeSetup(abs)!;
+    clearLexCache();
+    let t = performance.now();
+    const r = preprocess(abs, { ...setup, fs: nodeFileSystem });
+    const cold = performance.now() - t;
+    const warm: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      t = performance.now();
+      preprocess(abs, { ...setup, fs: nodeFileSystem });
+      warm.push(performance.now() - t);
+    }
+    const cpp: number[] = [];
+    for (let i = 0; i < Math.min(RUNS, 9); i++) {
+      t = performance.now();
+      execFileSync('cpp', ['-nostdinc', '-I', prefix, '-undef', '-D__DTS__', '-x', 'assembler-with-cpp', board], { cwd: TREE, stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 1 << 28 });
+      cpp.push(performance.now() - t);
+    }
+    console.log(board.padEnd(58), (r.text.length / 1024).toFixed(0).padStart(6), cold.toFixed(1).padStart(8), median(warm).toFixed(1).padStart(8), median(cpp).toFixed(1).padStart(8));
+  }
+} finally {
+  rmSync(prefix, { recursive: true, force: true });
+}
