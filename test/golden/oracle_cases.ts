@@ -77,8 +77,11 @@ export function caseDts(c: OracleCase): string {
   let base = join(ORACLE_DIR, 'base-dtb', baseName);
   if (!existsSync(base)) base = join(c.root, 'base-dtb', baseName);
   const baseText = readFileSync(base, 'utf8');
-  const fragFile = o.dts_file && o.dts_file !== 'none' ? join(c.root, o.dts_file) : '';
-  const frag = fragFile && existsSync(fragFile) ? readFileSync(fragFile, 'utf8') : '';
+  // the manifest's fragment column names a file in <root>/cases; dts_file says the same
+  const candidates = [c.fragment, o.dts_file].filter((f) => f && f !== 'none').flatMap((f) => [join(c.root, 'cases', f.replace(/^cases\//, '')), join(c.root, f)]);
+  const fragFile = candidates.find((f) => existsSync(f));
+  if (!fragFile && candidates.length) throw new Error(`fragment not found: ${candidates.join(', ')}`);
+  const frag = fragFile ? readFileSync(fragFile, 'utf8') : '';
   if (o.dts_mode === 'full') return frag + `\n/ { chosen { bootargs = ${JSON.stringify(c.json.result.command_line)}; }; };\n`;
   return baseText + '\n' + frag + `\n/ { chosen { bootargs = ${JSON.stringify(c.json.result.command_line)}; }; };\n`;
 }

@@ -1,6 +1,6 @@
 // Entry point of the boot simulator: builds a BootContext from a merged devicetree and a kernel
 // profile, then runs the arch's boot path (setup_arch .. mem_init). arm64 is sim/arm64; the
-// 32-bit arm paths are sim/arm (registered through registerArchPath).
+// 32-bit arm paths are sim/arm (the arm32 engineer's armSetupArch).
 import type { DtTree, Finding } from '../dts/tree.js';
 import { dtbSize } from '../dts/fdt.js';
 import { parseBootArgs } from './bootargs.js';
@@ -9,6 +9,7 @@ import { Memblock } from './memblock.js';
 import { callerOf, physAddrMax, resolveProfile, type Arch, type Profile, type ProfileOverrides } from './profile.js';
 import type { BootContext, SimResult } from './types.js';
 import { arm64SetupArch } from './arm64/setup_arch.js';
+import { armSetupArch } from './arm/setup_arch.js';
 
 export interface SimulateOptions {
   arch: Arch;
@@ -22,7 +23,7 @@ export interface SimulateOptions {
 
 export type ArchPath = (ctx: BootContext) => void;
 
-const archPaths: Partial<Record<Arch, ArchPath>> = { arm64: arm64SetupArch };
+const archPaths: Partial<Record<Arch, ArchPath>> = { arm64: arm64SetupArch, arm: armSetupArch, 'arm-lpae': armSetupArch };
 
 /** Lets an arch module plug its boot path in (sim/arm registers 'arm' and 'arm-lpae'). */
 export function registerArchPath(arch: Arch, path: ArchPath): void {

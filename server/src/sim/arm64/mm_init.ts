@@ -86,7 +86,8 @@ export function arm64MmInit(ctx: BootContext, fa: FreeAreaResult, dmaLimit: bigi
   systemHash(ctx, fa, 'Inode-cache', 8n, 14);
   // mem_init: swiotlb_init when max_pfn is above the DMA zone
   if (maxPfn > dmaLimit / p.pageSize) {
-    const tlb = mb.allocTryNid(a.swiotlbSize, p.pageSize, 0n, 0xffffffffn, -1, 'swiotlb_init_remap+0xcc/0x270', 'swiotlb buffer');
+    // memblock_alloc_low: below ARCH_LOW_ADDRESS_LIMIT = arm64_dma_phys_limit - 1
+    const tlb = mb.allocTryNid(a.swiotlbSize, p.pageSize, 0n, dmaLimit - 1n, -1, 'swiotlb_init_remap+0xcc/0x270', 'swiotlb buffer');
     if (tlb) {
       mb.allocTryNid(a.swiotlbSlotsSize, p.pageSize, 0n, 0n, -1, 'swiotlb_init_remap+0x18c/0x270', 'swiotlb slots');
       mb.allocTryNid(a.swiotlbAreasSize, p.smpCacheBytes, 0n, 0n, -1, 'swiotlb_init_remap+0x1dc/0x270', 'swiotlb areas');
