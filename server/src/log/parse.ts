@@ -1,0 +1,224 @@
+// parseBootLog: extracts the memory facts of a Linux boot log (dmesg or serial capture; with or
+// without printk timestamps, CRLF, other lines interleaved, tail cut off). Each fact comes from the
+// line the kernel prints for it (Linux 6.1 wording): setup_arch's command line and `Memory limited
+// to`, memblock=debug, reserved-memory and CMA messages, free_area_init's zone blocks,
+// build_all_zonelists' `Total pages`, mem_init_print_info's `Memory:` line. Regexes are anchored at
+// both ends so a line cut off by a truncated log yields no fact instead of a wrong one.
+import type { BootLogFacts, BootStage, MemblockDumpFact, MemblockEventFact, NodeRangeFact, PhysRange } from './facts.js';
+import { splitLog, type LogMessage } from './lines.js';
+import { isAllocReserve, MemblockDumpReader, parseMemblockLine } from './memblock_lines.js';
+import { RmemReader } from './rmem_lines.js';
+
+/** Upper bound on stored memblock events and other lists (nothing may grow without bound). */
+const MAX_ITEMS = 200_000;
+
+const MEM_RANGE = '\\[mem (0x[0-9a-f]+)-(0x[0-9a-f]+)\\]';
+const ZONE_RE = new RegExp(`^  (DMA|DMA32|Normal|HighMem|Movable|Device)\\s+(?:empty|${MEM_RANGE})$`);
+const MOVABLE_NODE_RE = /^ {2}Node (\d+): (0x[0-9a-f]+)$/;
+const EARLY_NODE_RE = new RegExp(`^  node\\s+(\\d+): ${MEM_RANGE}$`);
+const INITMEM_RE = new RegExp(`^Initmem setup node (\\d+) ${MEM_RANGE}$`);
+const UNAVAIL_RE = /^On node (\d+), zone (\S+): (\d+) pages in unavailable ranges$/;
+const ZONELISTS_RE = /^Built (\d+) zonelists, mobility grouping (on|off)\.\s+Total pages: (\d+)$/;
+const MEMORY_RE = /^Memory: (\d+)K\/(\d+)K available \(((?:\d+K [a-z -]+)(?:, \d+K [a-z -]+)*)\)$/;
+const CMA_RESERVED_RE = /^cma: Reserved (\d+) MiB at (0x[0-9a-f]+)$/;
+
+/** The kernel's messages that report memory the kernel will not use. */
+function isIgnoredMemory(text: string): boolean {
+  return /^OF: fdt: Ignoring memory (?:range|block)/.test(text) || /Memory resource size exceeds max/.test(text);
+}
+
+/** Oops/WARN headers (the first line of each report). */
+function isWarning(text: string): boolean {
+  return text === '------------[ cut here ]------------' || /^WARNING: CPU: \d+ PID: \d+ at /.test(text)
+    || /^Unable to handle kernel /.test(text) || /^Internal error: /.test(text) || /^BUG: /.test(text);
+}
+
+function range(a: string, b: string): PhysRange {
+  return { start: BigInt(a), end: BigInt(b) };
+}
+
+export function emptyFacts(): BootLogFacts {
+  return {
+    linuxVersion: null, kernelRelease: null, machineModel: null, commandLine: null, memoryLimit: null, memoryLimitedTo: null,
+    memblock: { dump: null, earlierDumps: [], events: [] },
+    reservedMem: { messages: [], nodes: new Map(), overlaps: [], pools: [] },
+    cma: { default: null, messages: [], errors: [] },
+    zones: null, movableZoneStart: [], earlyMemoryNodeRanges: [], initmemSetup: [], unavailableRanges: [], zonelists: null,
+    policyZone: null, memoryLine: null, numa: [], percpu: null, deferredPages: null, ignoredMemory: [], panic: null,
+    warnings: [], evidence: [],
+  };
+}
+
+/** Parses a boot log's text. Never throws. */
+export function parseBootLog(text: string): BootLogFacts {
+  return parseMessages(splitLog(text));
+}
+
+export function parseMessages(msgs: LogMessage[]): BootLogFacts {
+  const f = emptyFacts();
+  const rmem = new RmemReader();
+  let stage: BootStage = 'before_zones';
+  /** The block whose indented lines follow: zones, movable starts, early node ranges. */
+  let block: 'zones' | 'movable' | 'early' | null = null;
+  let dump: MemblockDumpReader | null = null;
+  let pendingAlloc: MemblockEventFact | null = null;
+  const events = f.memblock.events;
+  const evidence = (m: LogMessage) => {
+    if (f.evidence.length < MAX_ITEMS) f.evidence.push(m.raw);
+  };
+  const finishDump = () => {
+    if (!dump) return;
+    if (f.memblock.dump) f.memblock.earlierDumps.push(f.memblock.dump);
+    f.memblock.dump = dump.dump;
+    dump = null;
+  };
+
+  for (const m of msgs) {
+    const t = m.text;
+    if (dump) {
+      if (dump.take(t)) continue;
+      finishDump();
+    }
+    // memblock=debug lines come first: they are the bulk of the log.
+    if (t.startsWith('memblock_')) {
+      const ev = parseMemblockLine(t, stage);
+      if (ev) {
+        if (pendingAlloc && isAllocReserve(pendingAlloc, ev)) {
+          pendingAlloc.result = ev.range!;
+          pendingAlloc = null;
+          continue;
+        }
+        pendingAlloc = ev.op === 'alloc' ? ev : null;
+        if (events.length < MAX_ITEMS) events.push(ev);
+        continue;
+      }
+    }
+    if (block) {
+      let mm: RegExpExecArray | null;
+      if (block === 'zones' && (mm = ZONE_RE.exec(t))) {
+        f.zones!.set(mm[1]!, mm[2] ? range(mm[2], mm[3]!) : null);
+        evidence(m);
+        continue;
+      }
+      if (block === 'movable' && (mm = MOVABLE_NODE_RE.exec(t))) {
+        f.movableZoneStart.push({ node: Number(mm[1]), start: BigInt(mm[2]!) });
+        evidence(m);
+        continue;
+      }
+      if (block === 'early' && (mm = EARLY_NODE_RE.exec(t))) {
+        f.earlyMemoryNodeRanges.push({ node: Number(mm[1]), range: range(mm[2]!, mm[3]!) });
+        evidence(m);
+        continue;
+      }
+      block = null;
+    }
+    if (t === 'MEMBLOCK configuration:') {
+      dump = new MemblockDumpReader(stage);
+      continue;
+    }
+    if (rmem.take(t)) {
+      // A reserved-memory message after a request ends it: the allocation failed (its
+      // failure message is printed right after the request).
+      pendingAlloc = null;
+      evidence(m);
+      continue;
+    }
+    parseOther(f, m, rmem, evidence, (s) => {
+      if (s === 'zones') {
+        f.zones = new Map();
+        stage = 'zones_printed';
+      }
+      block = s === 'zonelists' || s === 'mem_init' ? null : s;
+      if (s === 'zonelists') stage = 'zonelists_built';
+      if (s === 'mem_init') stage = 'mem_init_printed';
+    });
+  }
+  finishDump();
+  f.reservedMem.messages = rmem.messages;
+  f.reservedMem.nodes = rmem.nodes;
+  f.reservedMem.overlaps = rmem.overlaps;
+  f.reservedMem.pools = rmem.pools;
+  return f;
+}
+
+type Section = 'zones' | 'movable' | 'early' | 'zonelists' | 'mem_init';
+
+/** The one-line facts. `enter` reports a line that opens a block or moves the boot stage on. */
+function parseOther(f: BootLogFacts, m: LogMessage, rmem: RmemReader, evidence: (m: LogMessage) => void, enter: (s: Section) => void): void {
+  const t = m.text;
+  let mm: RegExpExecArray | null;
+  if (t === 'Zone ranges:') {
+    evidence(m);
+    enter('zones');
+  } else if (t === 'Movable zone start for each node') {
+    enter('movable');
+  } else if (t === 'Early memory node ranges') {
+    enter('early');
+  } else if ((mm = INITMEM_RE.exec(t))) {
+    f.initmemSetup.push(nodeRange(mm));
+    evidence(m);
+  } else if ((mm = UNAVAIL_RE.exec(t))) {
+    f.unavailableRanges.push({ node: Number(mm[1]), zone: mm[2]!, pages: BigInt(mm[3]!) });
+    evidence(m);
+  } else if ((mm = ZONELISTS_RE.exec(t))) {
+    f.zonelists = { count: Number(mm[1]), mobilityGrouping: mm[2] === 'on', totalPages: BigInt(mm[3]!) };
+    evidence(m);
+    enter('zonelists');
+  } else if ((mm = MEMORY_RE.exec(t))) {
+    const fields = new Map<string, bigint>([['available', BigInt(mm[1]!)], ['total', BigInt(mm[2]!)]]);
+    for (const part of mm[3]!.split(', ')) {
+      const p = /^(\d+)K (.+)$/.exec(part);
+      if (p) fields.set(p[2]!, BigInt(p[1]!));
+    }
+    f.memoryLine = { fields, raw: t };
+    evidence(m);
+    enter('mem_init');
+  } else if ((mm = CMA_RESERVED_RE.exec(t))) {
+    f.cma.default = { sizeMib: Number(mm[1]), base: BigInt(mm[2]!) };
+    f.cma.messages.push(t.slice(5));
+    evidence(m);
+  } else if (t.startsWith('cma: ')) {
+    const s = t.slice(5);
+    f.cma.messages.push(s);
+    f.cma.errors.push(s);
+    const a = /^CMA area (\S+) could not be activated$/.exec(s);
+    if (a) rmem.activationFailed(a[1]!, t);
+    evidence(m);
+  } else if (t.startsWith('Kernel command line: ')) {
+    f.commandLine = t.slice('Kernel command line: '.length);
+    evidence(m);
+  } else if (t.startsWith('Linux version ')) {
+    f.linuxVersion = t;
+    f.kernelRelease = /^Linux version (\S+)/.exec(t)![1]!;
+    evidence(m);
+  } else if ((mm = /^(?:OF: fdt: )?Machine model: (.*)$/.exec(t))) {
+    f.machineModel = mm[1]!;
+  } else if ((mm = /^Memory limited to (\d+MB)$/.exec(t))) {
+    f.memoryLimitedTo = mm[1]!;
+    evidence(m);
+  } else if ((mm = /^Memory Limit: (.+)$/.exec(t))) {
+    f.memoryLimit = mm[1]!;
+  } else if ((mm = /^Policy zone: (\S+)$/.exec(t))) {
+    f.policyZone = mm[1]!;
+  } else if (t.startsWith('NUMA: ')) {
+    f.numa.push(t.slice(6));
+  } else if ((mm = /^percpu: Embedded (\d+) pages\/cpu (.+)$/.exec(t))) {
+    f.percpu = { pagesPerCpu: Number(mm[1]), detail: mm[2]! };
+  } else if ((mm = /^node (\d+) deferred pages initialised in (\d+)ms$/.exec(t))) {
+    f.deferredPages = { node: Number(mm[1]), ms: Number(mm[2]) };
+    evidence(m);
+  } else if (isIgnoredMemory(t)) {
+    f.ignoredMemory.push(t);
+    evidence(m);
+  } else if ((mm = /^Kernel panic - not syncing: (.*)$/.exec(t))) {
+    if (f.panic === null) f.panic = mm[1]!;
+  } else if (isWarning(t)) {
+    f.warnings.push(t);
+  }
+}
+
+function nodeRange(mm: RegExpExecArray): NodeRangeFact {
+  return { node: Number(mm[1]), range: range(mm[2]!, mm[3]!) };
+}
+
+export type { MemblockDumpFact };
