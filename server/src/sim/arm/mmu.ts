@@ -59,6 +59,8 @@ export class ArmMmu {
   readonly mappings: PageTableMapping[] = [];
   readonly allocations: { what: string; addr: bigint; size: bigint }[] = [];
   readonly problems: string[] = [];
+  /** Set when the real kernel would hang or crash here (nothing after it is printed). */
+  fatal?: string;
   private readonly c: ArmConsts;
   private readonly mb: Memblock;
   private readonly physOffset: bigint;
@@ -188,7 +190,15 @@ export class ArmMmu {
       } else if (kStart > start && kStart < end && kEnd > end) {
         end = kStart; // case 4
       }
-      if (end > start) this.createMapping(this.virt(start), start, end - start, MT_MEMORY_RW, 'lowmem');
+      if (end <= start) {
+        // map.length = end - start wraps (or is 0): __create_mapping's do/while never reaches
+        // `end` and the boot hangs in paging_init (seen on arm with a no-map region splitting
+        // memory inside the kernel's first sections, oracle case nomap-near-kernel-dtb).
+        this.fatal = `map_lowmem: the memory range [0x${r.start.toString(16)}, 0x${r.end.toString(16)}) lies inside the kernel's sections [0x${kStart.toString(16)}, 0x${kEnd.toString(16)}); the mapping length wraps and the kernel hangs in paging_init`;
+        this.problems.push(this.fatal);
+        return;
+      }
+      this.createMapping(this.virt(start), start, end - start, MT_MEMORY_RW, 'lowmem');
     }
   }
 
@@ -270,6 +280,7 @@ export function pagingInit(inp: MmuInput): ArmMmu {
   const mmu = new ArmMmu(inp.mb, inp.c, inp.physOffset);
   mmu.prepareTable(inp.lowmemLimit);
   mmu.mapLowmem(inp.lowmemLimit);
+  if (mmu.fatal) return mmu;
   inp.mb.currentLimit = inp.lowmemLimit;
   mmu.mapKernel();
   mmu.dmaContiguousRemap(inp.cmaAreas, inp.lowmemLimit);

@@ -144,8 +144,13 @@ export function armSetupArch(ctx: BootContext): void {
 
   // paging_init
   const mmu = pagingInit({ mb, c, physOffset, lowmemLimit: b2.lowmemLimit, dtbAddr: ctx.dtbAddr, cmaAreas: remap });
-  for (const prob of mmu.problems) ctx.findings.push({ severity: 'error', code: 'sim-arm-paging', message: prob });
+  for (const prob of mmu.problems) ctx.findings.push({ severity: 'error', code: prob === mmu.fatal ? 'sim-arm-hang' : 'sim-arm-paging', message: prob });
   ctx.result.pageTables = mmu.mappings;
+  if (mmu.fatal) {
+    log(ctx, 'paging_init', `(the kernel stops here: ${mmu.fatal})`);
+    snapshot(ctx, 'paging_init');
+    return;
+  }
   // bootmem_init
   const z = bootmemInit(mb, c, { movablecore: ctx.args.movablecore, kernelcore: ctx.args.kernelcore }, armDmaPfnLimit);
   for (const m of z.messages) log(ctx, 'free_area_init', m);

@@ -1,0 +1,158 @@
+// Unit tests of the 32-bit arm boot path (server/src/sim/arm): the derivations it relies on,
+// each checked against a figure from the boot-oracle logs (quoted next to the assertion), and
+// the whole path against every arm/arm-lpae oracle log, memblock=debug line by line.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Memblock } from '../../server/src/sim/memblock.js';
+import { resolveProfile } from '../../server/src/sim/profile.js';
+import { simulate } from '../../server/src/sim/simulate.js';
+import { dtbSize } from '../../server/src/dts/fdt.js';
+import { compileText } from '../../server/src/dts/frontend.js';
+import { armConsts } from '../../server/src/sim/arm/consts.js';
+import { adjustLowmemBounds, armAddMemory, vmallocMin } from '../../server/src/sim/arm/lowmem.js';
+import { usemapSize } from '../../server/src/sim/arm/zones.js';
+import { unflattenSize, aliasAllocSizes } from '../../server/src/sim/arm/unflatten.js';
+import { setupPerCpuAreas } from '../../server/src/sim/arm/percpu.js';
+import { buildTree, kernelDtbSize, loadCases } from '../golden/oracle_cases.js';
+
+const arm = armConsts(resolveProfile('arm'));
+const lpae = armConsts(resolveProfile('arm-lpae'));
+const mb32 = () => new Memblock({ physMax: 0xffffffffn, pageSize: 4096n, paDigits: 8, debug: false });
+
+test('lowmem: VMSPLIT_3G with 240M vmalloc leaves 768 MiB (oracle base-1G: HighMem starts 0x70000000)', () => {
+  const mb = mb32();
+  mb.add(0x40000000n, 0x40000000n);
+  const b = adjustLowmemBounds(mb, arm, 0x40000000n, vmallocMin(arm, undefined, () => {}));
+  assert.equal(b.lowmemLimit, 0x70000000n);
+  assert.equal(b.memblockLimit, 0x70000000n);
+  assert.equal(mb.currentLimit, 0x70000000n);
+});
+
+test('lowmem: vmalloc=512M moves the boundary to 0x5f000000 (oracle cmdline-vmalloc)', () => {
+  const mb = mb32();
+  mb.add(0x40000000n, 0x40000000n);
+  const b = adjustLowmemBounds(mb, arm, 0x40000000n, vmallocMin(arm, 512n << 20n, () => {}));
+  assert.equal(b.lowmemLimit, 0x5f000000n);
+});
+
+test('lowmem: vmalloc= below 16M is raised to 16M with the kernel warning', () => {
+  const msgs: string[] = [];
+  // 0xff800000 - 16M - 8M = 0xfe000000
+  assert.equal(vmallocMin(arm, 1n << 20n, (m) => msgs.push(m)), 0xfe000000n);
+  assert.deepEqual(msgs, ['vmalloc area is too small, limiting to 16MiB']);
+});
+
+test('lowmem: a no-map region at the top of lowmem ends lowmem there (oracle dyn-nomap: DMA ends 0x6f7fffff)', () => {
+  const mb = mb32();
+  mb.add(0x40000000n, 0x40000000n);
+  mb.markNomap(0x6f800000n, 0x800000n);
+  const b = adjustLowmemBounds(mb, arm, 0x40000000n, vmallocMin(arm, undefined, () => {}));
+  assert.equal(b.lowmemLimit, 0x6f800000n);
+});
+
+test('lowmem: an unaligned first usable region gets its head marked NOMAP up to the PMD', () => {
+  const mb = mb32();
+  mb.add(0x40000000n, 0x40000000n);
+  mb.markNomap(0x40000000n, 0x100000n);
+  adjustLowmemBounds(mb, arm, 0x40000000n, vmallocMin(arm, undefined, () => {}));
+  // [0x40100000, 0x40200000) joins the NOMAP head: the first usable byte is 0x40200000
+  assert.equal(mb.memory.find((r) => !(r.flags & 4))!.base, 0x40200000n);
+});
+
+test('arm_add_memory: mem= below PHYS_OFFSET is clipped, non-LPAE stops at 4 GiB - 1', () => {
+  const mb = mb32();
+  const m1 = armAddMemory(mb, arm, 0x40000000n, 0x30000000n, 0x20000000n, 'x');
+  assert.deepEqual(m1, ['Ignoring memory below PHYS_OFFSET: 0x30000000-0x40000000']);
+  assert.equal(mb.memory[0]!.base, 0x40000000n);
+  assert.equal(mb.memory[0]!.size, 0x10000000n);
+  const mb2 = mb32();
+  armAddMemory(mb2, arm, 0x40000000n, 0x40000000n, 0x100000000n, 'x');
+  // size = ULONG_MAX - start, then page-masked
+  assert.equal(mb2.memory[0]!.size, 0xbffff000n);
+});
+
+test('usemap sizes: 48/16 bytes (arm 1G), 192/64 (LPAE 1G), 32/36 (arm vmalloc=512M) as logged by setup_usemap', () => {
+  assert.equal(usemapSize(arm, 0x40000n, 196608n), 48n);
+  assert.equal(usemapSize(arm, 0x70000n, 65536n), 16n);
+  assert.equal(usemapSize(lpae, 0x40000n, 196608n), 192n);
+  assert.equal(usemapSize(lpae, 0x70000n, 65536n), 64n);
+  assert.equal(usemapSize(arm, 0x40000n, 0x1f000n), 32n);
+  assert.equal(usemapSize(arm, 0x5f000n, 0x21000n), 36n);
+});
+
+test('unflatten size: node = 108 + name, property = 48, synthesized name property, +4 end marker', () => {
+  const { tree } = compileText('/dts-v1/;\n/ { a = <1>; memory@40000000 { reg = <1 2>; }; };\n', { parser: 'native' });
+  // root: 108+1 -> 112 (aligned), prop a 48 -> 160, synthesized name 48+1 -> 209 -> 212
+  // memory@40000000: 108+16 = 124 -> 336, reg 48 -> 384, name "memory" 48+7 = 55 -> 439
+  // ALIGN(439, 4) + 4 = 444
+  assert.equal(unflattenSize(tree, arm.deviceNodeSize, arm.propertySize), 444);
+});
+
+test('of_alias_scan: one alias_prop per alias that resolves and ends in a number', () => {
+  const { tree } = compileText('/dts-v1/;\n/ { aliases { serial0 = "/uart@1"; eth = "/uart@1"; mmc3 = "/none"; }; uart@1 { }; };\n', { parser: 'native' });
+  assert.deepEqual(aliasAllocSizes(tree, arm.aliasPropSize), [20 + 7]);
+});
+
+test('percpu first chunk: 18 pages/cpu s45012 r8192 d20524 u73728 (arm), 19 pages u77824 (LPAE)', () => {
+  for (const [c, msg, unit] of [
+    [arm, 'percpu: Embedded 18 pages/cpu s45012 r8192 d20524 u73728', 73728n],
+    [lpae, 'percpu: Embedded 19 pages/cpu s45204 r8192 d24428 u77824', 77824n],
+  ] as const) {
+    const mb = mb32();
+    mb.add(0x40000000n, 0x40000000n);
+    mb.currentLimit = 0x70000000n;
+    const r = setupPerCpuAreas(mb, c, 0x40000000n, 1);
+    assert.equal(r.message, msg);
+    // the allocation sizes of base-1G's log, in order
+    const sizes = mb.events.filter((e) => e.op === 'alloc').map((e) => Number(e.size));
+    assert.deepEqual(sizes, [4096, 4096, Number(unit), 4, 4, 4, 4, 144, 96, 384, 388, 96, 96, 768, 772, 192]);
+  }
+});
+
+// Every arm/arm-lpae oracle boot (shared oracle + test/golden's own runs): the simulated
+// memblock=debug trace must equal the kernel's line for line, and the Memory: line, Total pages
+// and zone ranges must match.
+const cases = loadCases().filter((c) => c.arch !== 'arm64');
+
+test('arm oracle cases are present', () => {
+  assert.ok(cases.length >= 58, `only ${cases.length} arm/arm-lpae oracle results found`);
+});
+
+for (const c of cases) {
+  const logFile = join(c.root, 'results', c.arch, `${c.name}.log`);
+  const fallback = !!c.json.oracle.fallback;
+  test(`${c.arch} ${c.name}: memblock=debug trace, Memory:, zones`, () => {
+    if (fallback || !c.json.result.command_line) {
+      // the kernel died before the console came up (oracle fallback boot): only check that the
+      // simulator reports the fatal stop or at least runs without an internal error
+      const { tree } = buildTree({ ...c, json: { ...c.json, result: { ...c.json.result, command_line: c.json.result.command_line ?? '' } } });
+      const sim = simulate(tree, { arch: c.arch, dtbSize: dtbSize(tree) });
+      assert.equal(sim.findings.filter((f) => f.code === 'sim-internal').length, 0);
+      return;
+    }
+    const { tree, errors } = buildTree(c);
+    assert.deepEqual(errors, []);
+    const sim = simulate(tree, { arch: c.arch, dtbSize: kernelDtbSize(c, dtbSize(tree)) });
+    assert.deepEqual(sim.findings.filter((f) => f.code === 'sim-internal'), []);
+    if (existsSync(logFile)) {
+      const want = readFileSync(logFile, 'utf8').split('\n').map((l) => l.replace(/^\[[^\]]*\] /, '').trimEnd()).filter((l) => /^memblock_[a-z_]*: /.test(l));
+      const got = sim.memblockEvents.flatMap((e) => e.lines);
+      assert.deepEqual(got, want);
+    }
+    const ml = c.json.result.memory_line;
+    if (ml) {
+      const m = sim.memoryLine!;
+      assert.deepEqual(
+        [m.availableK, m.totalK, m.reservedK, m.cmaReservedK, m.highmemK].map(Number),
+        [ml.available_k, ml.total_k, ml.reserved_k, ml.cma_reserved_k, ml.highmem_k],
+      );
+    }
+    if (c.json.result.zonelists) assert.equal(Number(sim.totalPages), c.json.result.zonelists.total_pages);
+    for (const [name, z] of Object.entries(c.json.result.zones ?? {})) {
+      const r = sim.zoneRanges.find((x) => x.name === name);
+      assert.deepEqual(r?.range ? [r.range.start, r.range.end] : null, z ? [BigInt(z.start), BigInt(z.end)] : null, name);
+    }
+  });
+}
