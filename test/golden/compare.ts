@@ -31,7 +31,7 @@ function simResults(sim: SimResult, name: string): string[] {
   const rm = sim.rmem.find((r) => r.name === name);
   if (!rm) return [];
   return rm.results
-    .filter((r) => r.kind !== 'no-handler')
+    .filter((r) => r.kind !== 'no-handler' && r.kind !== 'dropped')
     .map((r) => {
       const withBase = r.kind === 'initialized' || r.kind === 'reserve-failed';
       const withSize = withBase || r.kind === 'alloc-failed';
@@ -47,6 +47,10 @@ export function compare(sim: SimResult, o: OracleJson): Fact[] {
   for (const n of [...names].sort()) {
     fact(facts, `rmem ${n}`, oracleResults(r.reserved_mem?.nodes?.[n]?.results ?? []), simResults(sim, n));
   }
+  // regions beyond MAX_RESERVED_REGIONS: the kernel's message does not name the node
+  const droppedO = ((r.reserved_mem as { messages?: string[] }).messages ?? []).filter((m) => m.includes('not enough space for all defined regions')).length;
+  const droppedS = sim.rmem.filter((x) => x.results.some((y) => y.kind === 'dropped')).length;
+  if (droppedO || droppedS) fact(facts, 'rmem regions dropped (MAX_RESERVED_REGIONS)', String(droppedO), String(droppedS));
   // dynamic allocations in kernel order
   const dynO = r.memblock.events.filter((e) => e.op === 'alloc' && fnOf(e.caller) === 'early_init_dt_alloc_reserved_memory_arch')
     .map((e) => `${BigInt(e.size!)}/${hex(BigInt(e.align!))}[${hex(BigInt(e.from!))},${hex(BigInt(e.max_addr!))})->${e.result ? hex(BigInt(e.result.start)) : 'FAIL'}`);
@@ -56,7 +60,13 @@ export function compare(sim: SimResult, o: OracleJson): Fact[] {
   // default CMA
   const dc = r.cma?.default;
   const simDc = sim.defaultCma;
-  fact(facts, 'default CMA', dc ? `${dc.size_mib}M@${hex(BigInt(dc.base))}` : (r.cma?.errors ?? []).filter((m) => !m.startsWith('CMA area')).join('; ') || 'none',
+  // parse-log.mjs records some failures only in cma.messages: the default area is declared
+  // after every reserved-memory pool, so its failure is the last message
+  const msgs = (r.cma as { messages?: string[] } | null)?.messages ?? [];
+  const last = msgs[msgs.length - 1];
+  const errs = (r.cma?.errors ?? []).filter((m) => !m.startsWith('CMA area'));
+  const expectedDc = dc ? `${dc.size_mib}M@${hex(BigInt(dc.base))}` : errs.length ? errs.join('; ') : last && !/^(Reserved|CMA area)/.test(last) ? last : 'none';
+  fact(facts, 'default CMA', expectedDc,
     simDc && 'base' in simDc ? `${simDc.size / MiB}M@${hex(simDc.base)}` : simDc && 'error' in simDc ? simDc.error.join('; ') : 'none');
   // zone ranges
   for (const [zn, z] of Object.entries(r.zones ?? {})) {

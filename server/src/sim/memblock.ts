@@ -419,10 +419,12 @@ export class Memblock {
   }
 }
 
+/** The kernel's round_up/round_down are bit-mask macros (include/linux/math.h): with a
+ * non-power-of-two alignment they round to the mask, not to a multiple. */
 export function roundUp(v: bigint, a: bigint): bigint {
-  return a ? ((v + a - 1n) / a) * a : v;
+  return a ? ((v - 1n) | (a - 1n)) + 1n : v;
 }
 
 export function roundDown(v: bigint, a: bigint): bigint {
-  return a ? (v / a) * a : v;
+  return a ? v & ~(a - 1n) : v;
 }

@@ -193,7 +193,9 @@ function allocSize(ctx: BootContext, rm: RmemNode): boolean {
   const cells = rootCells(ctx.tree);
   const node = rm.node;
   const t = (cells.addr + cells.size) * 4;
-  const sizeProp = getProp(node, 'size')!;
+  const sizeProp = getProp(node, 'size');
+  // a static region of size 0 lands here too: no `size` property, -EINVAL without a message
+  if (!sizeProp) return false;
   if (sizeProp.value.length !== cells.size * 4) {
     logLine(ctx, `OF: reserved mem: invalid size property in '${rm.name}' node.`, rm);
     result(rm, { kind: 'invalid-property', cause: 'size' });

@@ -59,6 +59,10 @@ export interface Profile {
   /** Caller strings (`fn+0xoff/0xsize`) the memblock=debug trace prints, by function name;
    * functions missing here print their bare name. */
   callers: Record<string, string>;
+  /** Command-line parameters the kernel knows (__setup / early_param names, without `=`);
+   * anything else without a `.` is handed to init and makes start_kernel allocate and free
+   * the `Unknown kernel command line parameters` buffer. */
+  knownParams: string[];
   /** Arch-specific constants (arm64 in Arm64Consts, arm engineer adds its own). */
   arm64?: Arm64Consts;
   /** MIN_MEMBLOCK_ADDR / MAX_MEMBLOCK_ADDR of drivers/of/fdt.c (arm64: 0 and U64_MAX; arm:
@@ -158,6 +162,7 @@ function arm64Profile(): Profile {
       memblock_alloc_range_nid: 'memblock_alloc_range_nid+0xe8/0x17c',
       cma_declare_contiguous_nid: 'cma_declare_contiguous_nid+0x268/0x3c0',
     },
+    knownParams: [...COMMON_PARAMS, 'rodata', 'arm64.nopauth', 'arm64.nobti', 'arm64.nomte', 'kvm-arm.mode', 'id_aa64mmfr1.vh'],
     minMemblockAddr: 0n, // arch/arm64/include/asm/memory.h: "Allow all memory at the discovery stage"
     maxMemblockAddr: (1n << 64n) - 1n,
     commandLineSize: 2048,
@@ -258,6 +263,7 @@ function armProfile(lpae: boolean): Profile {
           memblock_alloc_range_nid: 'memblock_alloc_range_nid+0xd0/0x168',
           cma_declare_contiguous_nid: 'cma_declare_contiguous_nid+0x264/0x35c',
         },
+    knownParams: [...COMMON_PARAMS, 'vmalloc', 'cachepolicy', 'nocache', 'nowb', 'ecc', 'noalign', 'user_debug', 'fpe', 'coherent_pool'],
     minMemblockAddr: 0n, // __pa(PAGE_OFFSET) = PHYS_OFFSET: set by the arm path from the load address
     maxMemblockAddr: lpae ? (1n << 64n) - 1n : 0xffffffffn,
     commandLineSize: 1024,
@@ -312,6 +318,20 @@ function coerce(current: unknown, v: unknown): unknown {
   if (typeof current === 'number' && typeof v === 'bigint') return Number(v);
   return v;
 }
+
+/** __setup/early_param names common to Debian's 6.1 kernels (init/, kernel/, mm/, drivers/). */
+const COMMON_PARAMS = [
+  'console', 'earlycon', 'earlyprintk', 'root', 'rootwait', 'rootdelay', 'rootfstype', 'rootflags', 'ro', 'rw', 'init', 'rdinit',
+  'initrd', 'noinitrd', 'loglevel', 'ignore_loglevel', 'quiet', 'debug', 'panic', 'panic_on_warn', 'oops', 'memblock', 'cma',
+  'mem', 'movablecore', 'kernelcore', 'nokaslr', 'kaslr', 'maxcpus', 'nr_cpus', 'nosmp', 'isolcpus', 'nohz', 'nohz_full',
+  'rcu_nocbs', 'irqaffinity', 'nowatchdog', 'nmi_watchdog', 'crashkernel', 'elfcorehdr', 'swiotlb', 'iommu', 'iommu.passthrough',
+  'coherent_pool', 'hugepages', 'hugepagesz', 'default_hugepagesz', 'transparent_hugepage', 'numa', 'numa_balancing',
+  'page_alloc.shuffle', 'init_on_alloc', 'init_on_free', 'slub_debug', 'page_poison', 'norandmaps', 'audit', 'selinux',
+  'apparmor', 'security', 'lsm', 'module.sig_enforce', 'printk.time', 'log_buf_len', 'clk_ignore_unused', 'pd_ignore_unused',
+  'fw_devlink', 'video', 'fbcon', 'consoleblank', 'no_console_suspend', 'systemd.unit', 'net.ifnames', 'ip', 'nfsroot',
+  'resume', 'noresume', 'hibernate', 'reboot', 'cgroup_disable', 'cgroup_enable', 'threadirqs', 'mitigations', 'nopti',
+  'kpti', 'efi', 'acpi', 'dhash_entries', 'ihash_entries', 'mhash_entries', 'vdso', 'stack_guard_gap', 'memtest',
+];
 
 /** The caller string the trace prints for kernel function `fn`. */
 export function callerOf(p: Profile, fn: string): string {

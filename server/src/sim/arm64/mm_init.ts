@@ -48,6 +48,28 @@ function systemHash(ctx: BootContext, fa: FreeAreaResult, name: string, bucket: 
   }
 }
 
+/** start_kernel -> parse_args(unknown_bootoption) -> print_unknown_bootoptions: parameters the
+ * kernel does not know (and that have no `.`) plus init's arguments after `--` are collected
+ * in a memblock buffer of 1 + Σ(1 + strlen) bytes that is printed and freed at once. */
+export function unknownBootOptions(ctx: BootContext): void {
+  const p = ctx.profile;
+  const known = new Set(p.knownParams);
+  const unknown: string[] = [];
+  const words = ctx.args.raw.split(/\s+/).filter(Boolean);
+  const dash = words.indexOf('--');
+  for (const prm of ctx.args.params) {
+    if (known.has(prm.name) || prm.name.includes('.')) continue;
+    unknown.push(prm.value === undefined ? prm.name : `${prm.name}=${prm.value}`);
+  }
+  if (dash >= 0) unknown.push(...words.slice(dash + 1));
+  if (!unknown.length) return;
+  const len = BigInt(1 + unknown.reduce((a, u) => a + 1 + new TextEncoder().encode(u).length, 0));
+  const buf = ctx.memblock.allocTryNid(len, p.smpCacheBytes, 0n, 0n, -1, 'start_kernel+0x344/0x790', 'unknown boot options');
+  ctx.log.push({ step: 'start_kernel', text: `Unknown kernel command line parameters "${unknown.join(' ')}", will be passed to user space.` });
+  ctx.findings.push({ severity: 'info', code: 'sim-unknown-params', message: `Parameters the ${p.arch} kernel does not know: ${unknown.join(' ')} (passed to init).` });
+  if (buf) ctx.memblock.physFree(buf, len, 'start_kernel+0x3e4/0x790');
+}
+
 export function arm64MmInit(ctx: BootContext, fa: FreeAreaResult, dmaLimit: bigint, maxPfn: bigint): void {
   const p = ctx.profile;
   const a = p.arm64!;
@@ -82,6 +104,7 @@ export function arm64MmInit(ctx: BootContext, fa: FreeAreaResult, dmaLimit: bigi
   ctx.result.totalPages = fa.totalPages;
   ctx.log.push({ step: 'build_all_zonelists', text: `Built 1 zonelists, mobility grouping ${grouping}.  Total pages: ${fa.totalPages}` });
   ctx.log.push({ step: 'start_kernel', text: `Kernel command line: ${ctx.args.raw}` });
+  unknownBootOptions(ctx);
   systemHash(ctx, fa, 'Dentry cache', 8n, 13);
   systemHash(ctx, fa, 'Inode-cache', 8n, 14);
   // mem_init: swiotlb_init when max_pfn is above the DMA zone
@@ -97,4 +120,11 @@ export function arm64MmInit(ctx: BootContext, fa: FreeAreaResult, dmaLimit: bigi
   const free = memblockFreeAll(ctx, maxPfn, fa.firstDeferredPfn);
   if (fa.firstDeferredPfn !== undefined) ctx.result.firstDeferredPfn = fa.firstDeferredPfn;
   ctx.result.memoryLine = memoryLine(ctx, { freePages: free.freed, physPages: fa.presentPages, totalram: free.totalram });
+  // later, populate_rootfs -> free_initrd_mem gives the initrd pages back
+  if (ctx.initrd) {
+    const ps = p.pageSize;
+    const s = ctx.initrd.start & ~(ps - 1n);
+    const e = (ctx.initrd.start + ctx.initrd.size + ps - 1n) & ~(ps - 1n);
+    mb.physFree(s, e - s, 'free_initrd_mem+0x34/0x5c');
+  }
 }
