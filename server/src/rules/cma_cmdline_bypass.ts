@@ -20,7 +20,7 @@ export const cmaCmdlineBypass: Rule = {
     for (const rm of sim.rmem) {
       if (!rm.results.some((r) => r.kind === 'bypassed-by-cmdline-cma')) continue;
       const f = finding('warning', this.code, rm.node,
-        `"Reserved memory: bypass ${rm.name} node, using cmdline CMA params instead": the command line's ${arg ?? 'cma='} wins over this linux,cma-default node; the node's region is freed and the default CMA area comes from the command line.`);
+        `"Reserved memory: bypass ${rm.name} node, using cmdline CMA params instead": the command line's ${arg ?? 'cma='} wins over this linux,cma-default node; the node's region is freed and ${arg && /^cma=0+[kKmMgG]?$/.test(arg) ? 'no default CMA area is created at all (cma=0)' : 'the default CMA area comes from the command line'}.`);
       if (bootargs?.range && /(^|\s)cma=/.test(new TextDecoder().decode(bootargs.value))) f.related = [{ range: bootargs.range, message: 'cma= is set here' }];
       out.push(f);
     }

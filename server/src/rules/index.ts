@@ -12,6 +12,7 @@ import { rmemOverlap } from './rmem_overlap.js';
 import { rmemOverlapUnreported } from './rmem_overlap_unreported.js';
 import { rmemNomapBusy } from './rmem_nomap_busy.js';
 import { rmemMemreserveOverlap } from './rmem_memreserve_overlap.js';
+import { dmaPoolNeedsNomap } from './rmem_dma_pool_nomap.js';
 import { cmaMisaligned } from './rmem_cma_misaligned.js';
 import { rmemOutsideRam } from './rmem_outside_ram.js';
 import { rmemAllocFailed } from './rmem_alloc_failed.js';
@@ -29,6 +30,9 @@ import { cmaDefaultDuplicate } from './cma_default_duplicate.js';
 import { cmaCmdlineBypass } from './cma_cmdline_bypass.js';
 import { rmemPlacement } from './rmem_placement.js';
 import { simUnavailable } from './sim_unavailable.js';
+import { rmemSizeZero } from './rmem_size_zero.js';
+import { chosenInitrd } from './chosen_initrd.js';
+import { unexplainedCode, unexplainedFailures } from './rmem_unexplained.js';
 
 export interface RuleContext {
   tree: DtTree;
@@ -62,17 +66,17 @@ export interface Rule {
 
 export const rules: Rule[] = [
   rmemUnsupportedFormat, rmemPropLength, rmemRegAndSize, rmemNoRegNoSize, rmemUnitAddress, memoryNoDeviceType,
-  cmaNoMap, cmaNotReusable, cmaMisaligned,
+  cmaNoMap, cmaNotReusable, dmaPoolNeedsNomap, cmaMisaligned,
   rmemOverlap, rmemOverlapUnreported, rmemNomapBusy, rmemMemreserveOverlap,
   rmemOutsideRam, rmemAllocFailed, cmaCrossZone, cmaDefaultFailed,
   rmemTooMany, cmaTooManyAreas, cmaDefaultDuplicate, cmaCmdlineBypass,
-  rmemPlacement, simUnavailable,
+  rmemSizeZero, chosenInitrd, rmemPlacement, simUnavailable,
 ];
 
 export const ruleCatalog: { code: string; title: string; kernel: string }[] = rules.flatMap((r) => [
   { code: r.code, title: r.title, kernel: r.kernel },
   ...(r.also ?? []).map((a) => ({ code: a.code, title: a.title, kernel: r.kernel })),
-]);
+]).concat([{ code: unexplainedCode, title: 'Reserved-memory failure without a more specific rule', kernel: 'drivers/of/of_reserved_mem.c:fdt_init_reserved_mem' }]);
 
 /** At most this many findings per rule (nothing may grow without bound). */
 const MAX_PER_RULE = 500;
@@ -88,6 +92,11 @@ export function runRules(ctx: RuleContext): RuleFinding[] {
     } catch (e) {
       out.push({ severity: 'info', code: 'rules-internal', message: `rule ${rule.code} failed: ${e instanceof Error ? e.message : String(e)}` });
     }
+  }
+  try {
+    out.push(...unexplainedFailures(ctx, out));
+  } catch (e) {
+    out.push({ severity: 'info', code: 'rules-internal', message: `rule ${unexplainedCode} failed: ${e instanceof Error ? e.message : String(e)}` });
   }
   out.sort((a, b) => {
     const fa = a.range?.file ?? '';

@@ -19,7 +19,7 @@ export const rmemNomapBusy: Rule = {
     const out: RuleFinding[] = [];
     for (const rm of sim.rmem) {
       for (const res of rm.results) {
-        if (res.kind !== 'reserve-failed' || res.base === undefined || res.size === undefined) continue;
+        if (res.kind !== 'reserve-failed' || res.base === undefined || !res.size) continue; // size 0: rmem-size-zero
         const base = res.base;
         const end = base + res.size;
         const related: { range: SourceRange; message: string }[] = [];

@@ -66,6 +66,7 @@ export function hex(v: bigint): string {
 /** Size in the kernel's words: `N MiB` when whole, else KiB or bytes. */
 export function sizeStr(v: bigint): string {
   if (v !== 0n && v % MiB === 0n) return `${v / MiB} MiB`;
+  if (v > MiB) return `${(Number(v) / 1048576).toFixed(2)} MiB`;
   if (v !== 0n && v % 1024n === 0n) return `${v / 1024n} KiB`;
   return `${hex(v)} bytes`;
 }
@@ -108,12 +109,18 @@ export function zonesOf(sim: SimResult, base: bigint, size: bigint): string[] {
   return sim.zones.filter((z) => z.spanned > 0n && z.startPfn <= last && z.endPfn > first).map((z) => z.name);
 }
 
-/** memblock.memory as the kernel saw it: the early memory node ranges (after mem=, etc.), else
- * the first simulator snapshot's memory array. End exclusive. */
+/** memblock.memory as the kernel saw it at the end of the simulated boot (after mem=, NOMAP
+ * regions included: they are still RAM), adjacent regions merged. End exclusive. */
 export function ramRanges(sim: SimResult): { start: bigint; end: bigint }[] {
-  if (sim.earlyMemoryRanges.length) return sim.earlyMemoryRanges.map((r) => ({ start: r.start, end: r.end }));
-  const snap = sim.steps.find((s) => s.memory.length);
-  return snap ? snap.memory.map((m) => ({ start: m.base, end: m.base + m.size })) : [];
+  const snap = [...sim.steps].reverse().find((s) => s.memory.length);
+  const out: { start: bigint; end: bigint }[] = [];
+  for (const m of [...(snap?.memory ?? [])].sort((a, b) => (a.base < b.base ? -1 : a.base > b.base ? 1 : 0))) {
+    const last = out[out.length - 1];
+    if (last && last.end >= m.base) {
+      if (m.base + m.size > last.end) last.end = m.base + m.size;
+    } else out.push({ start: m.base, end: m.base + m.size });
+  }
+  return out;
 }
 
 /** Bytes of [base, base+size) covered by the ranges. */
