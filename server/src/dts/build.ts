@@ -1,7 +1,7 @@
 // From parsed source to the shared DtTree: merge (merge.ts), dtc's fixups (phandle.ts), then the
 // live nodes and properties become DtNode/DtProp with their final bytes and mapped source ranges.
 // Also collects what editor features need: labels, phandles, references with their targets.
-import type { DtsAst, ParseError } from './ast.js';
+import type { DtsAst, ParseError, PropDef } from './ast.js';
 import { mergeAst } from './merge.js';
 import { runFixups } from './phandle.js';
 import type { LNode } from './livetree.js';
@@ -49,7 +49,8 @@ export function buildTree(ast: DtsAst, map: OffsetMap): BuildResult {
   const propOf = new Map<object, DtProp>();
   const labels = new Map<string, DtNode>();
   const phandles = new Map<number, DtNode>();
-  const valueSpans = new WeakMap<DtProp, [number, number]>();
+  const defOf = new Map<DtProp, PropDef>();
+  const EMPTY: string[] = [];
   const convert = (ln: LNode, parent: DtNode | null): DtNode => {
     const node: DtNode = { name: ln.name, parent, props: [], children: [], labels: [] };
     nodeOf.set(ln, node);
@@ -70,11 +71,13 @@ export function buildTree(ast: DtsAst, map: OffsetMap): BuildResult {
     if (ln.phandle && !phandles.has(ln.phandle)) phandles.set(ln.phandle, node);
     for (const p of ln.props) {
       if (p.deleted) continue;
-      const prop: DtProp = { name: p.name, value: fix.values.get(p) ?? p.data.bytes, labels: p.labels.filter((l) => !l.deleted).map((l) => l.name) };
+      let plabels = EMPTY;
+      for (const l of p.labels) if (!l.deleted) (plabels === EMPTY ? (plabels = []) : plabels).push(l.name);
+      const prop: DtProp = { name: p.name, value: fix.values.get(p) ?? p.data.bytes, labels: plabels === EMPTY ? [] : plabels };
       const r = map.range(p.def.start, p.def.end);
       if (r) prop.range = r;
-      if (p.def.valueStart !== undefined && p.def.valueEnd !== undefined) valueSpans.set(prop, [p.def.valueStart, p.def.valueEnd]);
-      propOf.set(p, prop);
+      defOf.set(prop, p.def);
+      if (p.data.markers.length) propOf.set(p, prop);
       node.props.push(prop);
     }
     for (const c of ln.children) if (!c.deleted) node.children.push(convert(c, node));
@@ -102,8 +105,8 @@ export function buildTree(ast: DtsAst, map: OffsetMap): BuildResult {
   for (const f of merged.fragmentRefs) ref(f.ref, 'node', f.start, f.end, f.target);
   for (const x of fix.refs) ref(x.marker.ref, x.kind, x.marker.start, x.marker.end, x.target, propOf.get(x.prop));
   const valueRange = (prop: DtProp): SourceRange | undefined => {
-    const span = valueSpans.get(prop);
-    return span && map.range(span[0], span[1]);
+    const def = defOf.get(prop);
+    return def && def.valueStart !== undefined && def.valueEnd !== undefined ? map.range(def.valueStart, def.valueEnd) : undefined;
   };
   return { tree, findings, labels, phandles, references, valueRange, plugin: ast.plugin };
 }

@@ -42,13 +42,20 @@ function isOneString(v: Uint8Array): boolean {
 
 /** check_name_properties (skipped entirely when name_is_string failed somewhere, as its prereq). */
 function nameProperties(live: LNode[]): void {
+  const withName: LNode[] = [];
   for (const n of live) {
-    const p = n.props.find((x) => !x.deleted && x.name === 'name');
-    if (p && !isOneString(p.data.bytes)) return;
+    let first = true;
+    for (const x of n.props) {
+      if (x.name !== 'name') continue;
+      if (first) withName.push(n);
+      first = false;
+      if (x.deleted) continue;
+      if (!isOneString(x.data.bytes)) return;
+      break;
+    }
   }
-  for (const n of live) {
+  for (const n of withName) {
     const i = n.props.findIndex((x) => x.name === 'name');
-    if (i < 0) continue;
     const v = n.props[i].data.bytes;
     const bl = baseLen(n.name);
     if (v.length !== bl + 1) continue;
