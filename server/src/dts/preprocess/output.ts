@@ -154,6 +154,14 @@ export class Printer {
   }
 
   private write(tok: Tok, ws: number, copy: boolean, fid: number, start: number, end: number): void {
+    if (copy && end - start !== tok.s.length) {
+      // A token with a line splice inside: its spelling differs from the source bytes.
+      if (ws) this.space(ws, fid, start);
+      this.map.copy(this.len, fid, start, end);
+      this.lastCopyFid = -1;
+      this.append(tok.s);
+      return;
+    }
     if (copy) {
       // Continue the verbatim run when only the original white space separates the tokens.
       if (fid === this.lastCopyFid && this.lastCopyEnd <= start) {
