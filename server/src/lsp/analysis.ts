@@ -1,0 +1,95 @@
+// One analysis of a board as the server keeps it: preprocess (through the overlay file system,
+// so unsaved buffers count) -> compile -> optionally simulate + rules. `quick` analyses (while
+// typing) stop after the front end; `full` ones (open, save) run the boot simulation too. The
+// versions of the open documents read are recorded so a result computed from text that has
+// since changed is never published.
+import { compileText, type TextCompileResult } from '../dts/frontend.js';
+import { preprocess, type PreprocessResult } from '../dts/preprocess/index.js';
+import { readU32, type DtTree, type Finding } from '../dts/tree.js';
+import { simulate } from '../sim/simulate.js';
+import { resolveProfile, type Arch } from '../sim/profile.js';
+import { runRules } from '../rules/index.js';
+import type { SimResult } from '../sim/types.js';
+import type { FindingWithFixes } from './convert.js';
+import type { OverlayFs } from './overlay.js';
+import { archFromPath, includeSetup } from './kernel.js';
+import type { Settings } from './settings.js';
+
+export interface Analysis {
+  board: string;
+  full: boolean;
+  /** path -> version of every open document the run read. */
+  versions: Map<string, number>;
+  pre: PreprocessResult;
+  compile: TextCompileResult;
+  sim?: SimResult;
+  arch: Arch;
+  /** Front-end findings first (preprocess, parse, merge), then the simulator's and the rules'. */
+  findings: FindingWithFixes[];
+  frontCount: number;
+  timings: { preprocess: number; parse: number; simulate: number; rules: number; total: number };
+  at: Date;
+}
+
+/** `auto`: the path says arm64 or arm; arm with 2 address cells at the root means an LPAE
+ * kernel (a 32-bit phys_addr_t could not hold the addresses); no path hint: 2 cells -> arm64. */
+export function detectArch(setting: string, board: string, tree: DtTree | undefined): Arch {
+  if (setting === 'arm' || setting === 'arm-lpae' || setting === 'arm64') return setting;
+  const fromPath = archFromPath(board);
+  const cells = tree ? readU32(tree.root, '#address-cells') : undefined;
+  if (fromPath === 'arm64') return 'arm64';
+  if (fromPath === 'arm') return cells === 2 ? 'arm-lpae' : 'arm';
+  return cells === 1 ? 'arm' : 'arm64';
+}
+
+export interface AnalyzeInput {
+  board: string;
+  full: boolean;
+  fs: OverlayFs;
+  settings: Settings;
+  folder?: string;
+  /** What-if overrides (webview), never published as diagnostics. */
+  whatIf?: { arch?: Arch; bootargs?: string; overrides?: Record<string, unknown> };
+}
+
+function safe<T>(what: string, f: () => T, findings: Finding[]): T | undefined {
+  try {
+    return f();
+  } catch (e) {
+    findings.push({ severity: 'error', code: 'internal', message: `${what} failed: ${e instanceof Error ? e.message : String(e)}` });
+    return undefined;
+  }
+}
+
+export function analyze(input: AnalyzeInput): Analysis {
+  const t0 = performance.now();
+  const session = input.fs.session();
+  const inc = includeSetup(input.board, input.settings.includePaths, input.folder);
+  const findings: FindingWithFixes[] = [];
+  const pre = preprocess(input.board, { includeDirs: inc.includeDirs, dtcIncludeDirs: inc.dtcIncludeDirs, prefixMap: inc.prefixMap, prefixDir: inc.prefixDir, fs: session });
+  const t1 = performance.now();
+  const compile = safe('compile', () => compileText(pre.text, { map: pre.map, file: input.board }), findings)
+    ?? compileText('/dts-v1/; / { };', { file: input.board });
+  const t2 = performance.now();
+  findings.push(...pre.findings, ...compile.findings);
+  const frontCount = findings.length;
+  const arch = input.whatIf?.arch ?? detectArch(input.settings.arch, input.board, compile.tree);
+  let sim: SimResult | undefined;
+  let t3 = t2;
+  let t4 = t2;
+  if (input.full) {
+    const bootargs = input.whatIf?.bootargs ?? (input.settings.bootargs || undefined);
+    const overrides = { ...input.settings.kernel, ...input.whatIf?.overrides };
+    sim = safe('simulation', () => simulate(compile.tree, { arch, bootargs, overrides }), findings);
+    t3 = performance.now();
+    if (sim) findings.push(...sim.findings);
+    const profile = sim?.profile ?? safe('profile', () => resolveProfile(arch, overrides), findings);
+    if (profile) findings.push(...(safe('rules', () => runRules({ tree: compile.tree, sim, profile, readFile: (f) => session.readFile(f) }), findings) ?? []));
+    t4 = performance.now();
+  }
+  return {
+    board: input.board, full: input.full, versions: session.versions, pre, compile, sim, arch, findings, frontCount,
+    timings: { preprocess: t1 - t0, parse: t2 - t1, simulate: t3 - t2, rules: t4 - t3, total: t4 - t0 },
+    at: new Date(),
+  };
+}
