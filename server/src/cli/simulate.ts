@@ -1,0 +1,92 @@
+// `dtmem simulate BOARD.dts|BOARD.dtb --arch arm|arm-lpae|arm64 [--bootargs "..."] [--json]
+// [--trace] [-I dir]`: simulates the boot of a Debian 6.1 kernel up to mem_init with the board's
+// devicetree and prints what the kernel would log about memory (reserved-memory, CMA, zones, the
+// Memory: line), the memblock=debug trace with --trace, or the whole SimResult with --json.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { compile } from '../dts/frontend.js';
+import { readDtb } from '../dts/fdt.js';
+import { kbuildIncludeSetup } from '../dts/kernel_tree.js';
+import { nodeFileSystem } from '../dts/preprocess/index.js';
+import type { DtTree, Finding } from '../dts/tree.js';
+import { simResultToJson } from '../sim/json.js';
+import type { Arch } from '../sim/profile.js';
+import { simulate } from '../sim/simulate.js';
+import type { SimResult } from '../sim/types.js';
+import { formatFinding } from './flatten.js';
+
+const usage = 'usage: dtmem simulate BOARD.dts|BOARD.dtb --arch arm|arm-lpae|arm64 [--bootargs "..."] [--json] [--trace] [-I dir]...\n';
+const ARCHES: Arch[] = ['arm', 'arm-lpae', 'arm64'];
+
+export function formatText(r: SimResult, trace: boolean): string {
+  const out: string[] = [];
+  out.push(`# dtmem simulate: ${r.arch}, Linux ${r.profile.kernelVersion} (Debian) profile`);
+  out.push(`Kernel command line: ${r.commandLine}`);
+  if (trace) for (const e of r.memblockEvents) out.push(...e.lines);
+  for (const l of r.log) out.push(...l.text.split('\n'));
+  const dump = r.steps.find((s) => s.step === 'bootmem_init' || s.step === 'arm_memblock_init') ?? r.steps[r.steps.length - 1];
+  if (dump) {
+    out.push(`MEMBLOCK configuration (after ${dump.step}):`);
+    const pa = (v: bigint) => '0x' + v.toString(16).padStart(r.profile.physAddrBits === 32 ? 8 : 16, '0');
+    dump.memory.forEach((m, i) => out.push(` memory[${i}]\t[${pa(m.base)}-${pa(m.base + m.size - 1n)}], ${pa(m.size)} bytes flags: 0x${m.flags.toString(16)}`));
+    dump.reserved.forEach((m, i) => out.push(` reserved[${i}]\t[${pa(m.base)}-${pa(m.base + m.size - 1n)}], ${pa(m.size)} bytes flags: 0x${m.flags.toString(16)}${m.owners.length ? `  (${m.owners.join(', ')})` : ''}`));
+  }
+  return out.join('\n') + '\n';
+}
+
+function loadTree(file: string, dirs: string[]): { tree?: DtTree; findings: Finding[]; dtbSize?: number } {
+  if (/\.dtbo?$/i.test(file)) {
+    let bytes: Uint8Array;
+    try {
+      bytes = new Uint8Array(readFileSync(file));
+    } catch (e) {
+      return { findings: [{ severity: 'error', code: 'io', message: `${file}: ${e instanceof Error ? e.message : String(e)}` }] };
+    }
+    const r = readDtb(bytes, file);
+    return r.tree ? { tree: r.tree, findings: r.findings, dtbSize: r.totalSize } : { findings: r.findings };
+  }
+  if (!nodeFileSystem.readFile(file)) return { findings: [{ severity: 'error', code: 'io', message: `${file}: cannot read` }] };
+  const kb = kbuildIncludeSetup(file);
+  const boardDir = path.dirname(file);
+  const setup = kb
+    ? { ...kb, includeDirs: [...kb.includeDirs, ...dirs], dtcIncludeDirs: [...kb.dtcIncludeDirs, ...dirs] }
+    : { includeDirs: [...dirs, boardDir], dtcIncludeDirs: [boardDir, ...dirs] };
+  const r = compile(file, { ...setup, fs: nodeFileSystem });
+  return { tree: r.tree, findings: r.findings };
+}
+
+export async function run(args: string[]): Promise<number> {
+  let board: string | undefined;
+  let arch: Arch | undefined;
+  let bootargs: string | undefined;
+  let json = false;
+  let trace = false;
+  const dirs: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--arch') arch = args[++i] as Arch;
+    else if (a.startsWith('--arch=')) arch = a.slice(7) as Arch;
+    else if (a === '--bootargs') bootargs = args[++i] ?? '';
+    else if (a.startsWith('--bootargs=')) bootargs = a.slice(11);
+    else if (a === '--json') json = true;
+    else if (a === '--trace') trace = true;
+    else if (a === '-I') {
+      const d = args[++i];
+      if (!d) { process.stderr.write(usage); return 2; }
+      dirs.push(path.resolve(d));
+    } else if (a.startsWith('-I') && a.length > 2) dirs.push(path.resolve(a.slice(2)));
+    else if (a === '-h' || a === '--help') { process.stdout.write(usage); return 0; }
+    else if (a.startsWith('-') || board) { process.stderr.write(`dtmem simulate: unexpected argument '${a}'\n${usage}`); return 2; }
+    else board = path.resolve(a);
+  }
+  if (!board) { process.stderr.write(usage); return 2; }
+  if (!arch) arch = /arm64|aarch64/.test(board) ? 'arm64' : 'arm';
+  if (!ARCHES.includes(arch)) { process.stderr.write(`dtmem simulate: unknown arch '${arch}'\n${usage}`); return 2; }
+  const loaded = loadTree(board, dirs);
+  for (const f of loaded.findings) process.stderr.write(formatFinding(f) + '\n');
+  if (!loaded.tree) return 2;
+  const r = simulate(loaded.tree, { arch, ...(bootargs !== undefined ? { bootargs } : {}), ...(loaded.dtbSize !== undefined ? { dtbSize: loaded.dtbSize } : {}) });
+  for (const f of r.findings) process.stderr.write(formatFinding(f) + '\n');
+  process.stdout.write(json ? JSON.stringify(simResultToJson(r), null, 1) + '\n' : formatText(r, trace));
+  return [...loaded.findings, ...r.findings].some((f) => f.severity === 'error') ? 1 : 0;
+}
