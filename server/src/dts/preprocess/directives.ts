@@ -25,6 +25,7 @@ const sameDefinition = _macros.sameDefinition;
 import * as _lexer from './lexer.js';
 // Module-local copies: cheaper than live-binding getters in CommonJS output (tsx, tests).
 const lineCol = _lexer.lineCol;
+const lexFile = _lexer.lexFile;
 import type { Engine, Frame } from './engine.js';
 
 const DIRECTIVES = new Set([
@@ -249,8 +250,7 @@ function skipGroup(fr: Frame): void {
 }
 
 /** The include guard of a file (`#ifndef X` / `#define X` ... `#endif` around everything). */
-function guardOf(fr: { lf: Frame['lf'] }): string | null {
-  const lf = fr.lf;
+function guardOf(lf: Frame['lf']): string | null {
   if (lf.guard !== undefined) return lf.guard;
   lf.guard = null;
   const t = lf.toks;
@@ -320,13 +320,21 @@ function doInclude(e: Engine, fr: Frame, nameTok: Tok, toks: Tok[], a: number, e
   e.includes.push({ range, path: found.path, kind: 'cpp' });
   if (e.once.has(found.path)) return;
   if (nameTok.s === 'import') e.once.add(found.path);
+  // libcpp's multiple-include optimisation: a wholly guarded file whose guard is defined would
+  // produce nothing, so it is not read again.
+  const lf = lexFile(found.path, found.text);
+  const guard = guardOf(lf);
+  if (guard && e.macros.has(guard)) {
+    e.fileId(lf);
+    return;
+  }
   if (e.frames.length >= e.opts.maxIncludeDepth) {
     e.finding('error', 'include-depth', `#include nested depth ${e.frames.length} exceeds maximum of ${e.opts.maxIncludeDepth}`, fid, rs, re);
     return;
   }
   const onStack = e.frames.findIndex((f) => f.lf.path === found.path);
   if (onStack >= 0) {
-    const g = guardOf(e.frames[onStack]);
+    const g = guardOf(e.frames[onStack].lf);
     if (g && e.macros.has(g)) return; // guarded: cpp would read it and output nothing
     const chain = e.frames.slice(onStack).map((f) => f.lf.path).concat(found.path).join(' -> ');
     e.finding('error', 'include-cycle', `#include cycle: ${chain}`, fid, rs, re);

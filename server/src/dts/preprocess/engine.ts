@@ -11,6 +11,7 @@ const EOF_TOK = _tokens.EOF_TOK;
 const F_BOL = _tokens.F_BOL;
 const T_EOF = _tokens.T_EOF;
 const T_PADDING = _tokens.T_PADDING;
+const mkTok = _tokens.mkTok;
 const T_PUNCT = _tokens.T_PUNCT;
 const T_STRING = _tokens.T_STRING;
 import { Expander, LimitError, type ExpandLimits } from './expand.js';
@@ -185,7 +186,7 @@ export class Engine extends Expander {
 
   builtin(m: Macro, nameTok: Tok): Tok {
     const fr = this.frames[this.frames.length - 1];
-    const mk = (t: number, s: string): Tok => ({ t, s, f: nameTok.f, o: nameTok.o, e: nameTok.e });
+    const mk = (t: number, s: string): Tok => mkTok(t, s, nameTok.f, nameTok.o, nameTok.e);
     switch (m.builtin) {
       case B_FILE: return mk(T_STRING, quote(fr.presumed));
       case B_BASE_FILE: return mk(T_STRING, quote(this.entryPath));

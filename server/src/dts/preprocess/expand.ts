@@ -24,6 +24,8 @@ const T_PADDING = _tokens.T_PADDING;
 const T_PUNCT = _tokens.T_PUNCT;
 const T_STRING = _tokens.T_STRING;
 const padding = _tokens.padding;
+const mkTok = _tokens.mkTok;
+const withFlags = _tokens.withFlags;
 import * as _lexer from './lexer.js';
 // Module-local copies: cheaper than live-binding getters in CommonJS output (tsx, tests).
 const lexOne = _lexer.lexOne;
@@ -143,7 +145,7 @@ export abstract class Expander {
       if (tok.t !== T_NAME || tok.f & F_NO_EXPAND) return tok;
       const m = this.macros.get(tok.s);
       if (!m) return tok;
-      if (m.dis === this.runId) return { ...tok, f: tok.f | F_NO_EXPAND };
+      if (m.dis === this.runId) return withFlags(tok, tok.f | F_NO_EXPAND);
       if (this.preventExpansion) return tok;
       if (fromBase) this.noteBaseToken(tok, fid);
       if (this.enterMacro(m, tok, fromBase ? fid : -1)) {
@@ -320,7 +322,7 @@ export abstract class Expander {
       if (!this.inDirective && !(src.f & F_PASTE_LEFT)) out.push(AVOID_PASTE);
       if (pasteIdx >= 0) {
         const t = out[pasteIdx];
-        out[pasteIdx] = { ...t, f: (t.f & ~F_PASTE_LEFT) | (src.f & F_PASTE_LEFT) };
+        out[pasteIdx] = withFlags(t, (t.f & ~F_PASTE_LEFT) | (src.f & F_PASTE_LEFT));
       }
     }
     return out;
@@ -349,7 +351,7 @@ export abstract class Expander {
       }
       cur = pasted;
     } while (rhs.f & F_PASTE_LEFT);
-    if (cur === lhs) cur = { ...lhs, f: lhs.f & ~F_PASTE_LEFT };
+    if (cur === lhs) cur = withFlags(lhs, lhs.f & ~F_PASTE_LEFT);
     this.pushContext([cur], null);
   }
 }
@@ -362,9 +364,9 @@ export function pasteTokens(lhs: Tok, rhs: Tok): Tok | undefined {
   if (text.length === 0) return undefined;
   const c = text.charCodeAt(0);
   if (c === 32 || c === 9) return undefined;
-  const [type, end] = lexOne(text, 0);
-  if (end !== text.length) return undefined;
-  return { t: type, s: text, f: lhs.f & F_PREV_WHITE, o: lhs.o, e: rhs.e };
+  const type = lexOne(text, 0);
+  if (_lexer.lexEnd !== text.length) return undefined;
+  return mkTok(type, text, lhs.f & F_PREV_WHITE, lhs.o, rhs.e);
 }
 
 /** stringify_arg: the argument's spelling as a string literal; a space wherever the argument had
@@ -393,6 +395,6 @@ export function stringify(toks: Tok[], warn: (msg: string) => void = () => {}): 
     warn("invalid string literal, ignoring final '\\'");
     s = s.slice(0, -1);
   }
-  return { t: T_STRING, s: s + '"', f: 0, o: 0, e: 0 };
+  return mkTok(T_STRING, s + '"', 0, 0, 0);
 }
 

@@ -48,8 +48,20 @@ export class FileReader {
     return text;
   }
 
+  private found = new WeakMap<SearchPath, Map<string, { path: string; text: string } | undefined>>();
+
   /** Searches `name` in `firstDir` (when given) and then in the search path. */
   find(name: string, firstDir: string | undefined, sp: SearchPath): { path: string; text: string } | undefined {
+    let memo = this.found.get(sp);
+    if (!memo) this.found.set(sp, (memo = new Map()));
+    const key = `${firstDir ?? ''}\0${name}`;
+    if (memo.has(key)) return memo.get(key);
+    const r = this.search(name, firstDir, sp);
+    memo.set(key, r);
+    return r;
+  }
+
+  private search(name: string, firstDir: string | undefined, sp: SearchPath): { path: string; text: string } | undefined {
     if (name.startsWith('/')) {
       const p = joinPath('/', name);
       const t = this.read(p);

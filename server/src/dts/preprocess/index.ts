@@ -101,28 +101,34 @@ class EmptyMap implements SourceMap {
   }
 }
 
+/** Hover view of a macro; body text and range are computed on first use. */
+class MacroView implements MacroInfo {
+  private b?: string;
+  private r?: SourceRange | null;
+  constructor(private m: Macro) {}
+  get name(): string {
+    return this.m.name;
+  }
+  get params(): string[] | undefined {
+    const m = this.m;
+    if (!m.fn) return undefined;
+    return m.variadic && m.params[m.params.length - 1] === '__VA_ARGS__' ? [...m.params.slice(0, -1), '...'] : m.params;
+  }
+  get body(): string {
+    return (this.b ??= macroBodyText(this.m));
+  }
+  get range(): SourceRange | undefined {
+    if (this.r === undefined) {
+      const m = this.m;
+      this.r = m.file && m.start !== undefined && m.end !== undefined ? { file: m.file.path, start: lineCol(m.file, m.start), end: lineCol(m.file, m.end) } : null;
+    }
+    return this.r ?? undefined;
+  }
+}
+
 function macroTable(macros: Map<string, Macro>): Map<string, MacroInfo> {
   const out = new Map<string, MacroInfo>();
-  for (const m of macros.values()) {
-    if (m.builtin) continue;
-    let body: string | undefined;
-    let range: SourceRange | undefined | null = null;
-    out.set(m.name, {
-      name: m.name,
-      params: m.fn ? (m.variadic && m.params[m.params.length - 1] === '__VA_ARGS__' ? [...m.params.slice(0, -1), '...'] : m.params) : undefined,
-      get body() {
-        return (body ??= macroBodyText(m));
-      },
-      get range() {
-        if (range === null) {
-          range = m.file && m.start !== undefined && m.end !== undefined
-            ? { file: m.file.path, start: lineCol(m.file, m.start), end: lineCol(m.file, m.end) }
-            : undefined;
-        }
-        return range;
-      },
-    });
-  }
+  for (const [name, m] of macros) if (!m.builtin) out.set(name, new MacroView(m));
   return out;
 }
 

@@ -14,6 +14,7 @@ const T_NAME = _tokens.T_NAME;
 const T_NUMBER = _tokens.T_NUMBER;
 const T_OTHER = _tokens.T_OTHER;
 const T_PUNCT = _tokens.T_PUNCT;
+const mkTok = _tokens.mkTok;
 const T_STRING = _tokens.T_STRING;
 import type { Macro } from './macros.js';
 
@@ -40,10 +41,44 @@ for (let c = 0; c < 128; c++) {
   if (/[A-Za-z0-9_$]/.test(ch)) ID_CHAR[c] = 1;
 }
 
-// Punctuators of C (asm mode: no digraphs, no C++ `::`, `.*`, `->*`), longest first.
-const PUNCT3 = new Set(['...', '<<=', '>>=']);
-const PUNCT2 = new Set(['->', '++', '--', '<<', '>>', '<=', '>=', '==', '!=', '&&', '||', '*=', '/=', '%=', '+=', '-=', '&=', '^=', '|=', '##']);
-const PUNCT1 = new Set('[](){}.&*+-~!/%<>^|?:;=,#'.split(''));
+// Punctuators of C (asm mode: no digraphs, no C++ `::`, `.*`, `->*`), longest match.
+const PUNCT1 = new Uint8Array(128);
+for (const ch of '[](){}.&*+-~!/%<>^|?:;=,#') PUNCT1[ch.charCodeAt(0)] = 1;
+
+/** Length of the punctuator at s[i] (first char code c), 0 if none. */
+function punctLen(s: string, i: number, c: number): number {
+  if (c >= 128 || !PUNCT1[c]) return 0;
+  const d = s.charCodeAt(i + 1);
+  switch (c) {
+    case 46: // .
+      return d === 46 && s.charCodeAt(i + 2) === 46 ? 3 : 1;
+    case 60: // <
+    case 62: // >
+      if (d === c) return s.charCodeAt(i + 2) === 61 ? 3 : 2; // << <<= >> >>=
+      return d === 61 ? 2 : 1;
+    case 45: // -
+      return d === 45 || d === 62 || d === 61 ? 2 : 1;
+    case 43: // +
+    case 38: // &
+    case 124: // |
+      return d === c || d === 61 ? 2 : 1;
+    case 35: // #
+      return d === 35 ? 2 : 1;
+    case 61: // =
+    case 33: // !
+    case 42: // *
+    case 47: // /
+    case 37: // %
+    case 94: // ^
+      return d === 61 ? 2 : 1;
+    default:
+      return 1;
+  }
+}
+
+function isExp(c: number): boolean {
+  return c === 101 || c === 69 || c === 112 || c === 80;
+}
 
 function isWs(c: number): boolean {
   return c === 32 || c === 9 || c === 13 || c === 12 || c === 11;
@@ -84,8 +119,11 @@ export function computeLineStarts(text: string): number[] {
   return starts;
 }
 
-/** Lexes one token of `s` at `i` (no whitespace/comments); returns [type, end]. */
-export function lexOne(s: string, i: number): [number, number] {
+/** End offset of the token found by the last lexOne call. */
+export let lexEnd = 0;
+
+/** Lexes one token of `s` at `i` (no whitespace/comments); returns its type, sets lexEnd. */
+export function lexOne(s: string, i: number): number {
   const n = s.length;
   const c = s.charCodeAt(i);
   if (c < 128 && ID_START[c]) {
@@ -98,41 +136,47 @@ export function lexOne(s: string, i: number): [number, number] {
       if (d < 128 && ID_CHAR[d]) j++;
       else break;
     }
-    return [T_NAME, j];
+    lexEnd = j;
+    return T_NAME;
   }
   if ((c >= 48 && c <= 57) || (c === 46 && i + 1 < n && s.charCodeAt(i + 1) >= 48 && s.charCodeAt(i + 1) <= 57)) {
     let j = i + 1;
     while (j < n) {
       const d = s.charCodeAt(j);
       if ((d < 128 && ID_CHAR[d]) || d === 46) j++;
-      else if ((d === 43 || d === 45) && /[eEpP]/.test(s[j - 1])) j++;
+      else if ((d === 43 || d === 45) && isExp(s.charCodeAt(j - 1))) j++;
       else break;
     }
-    return [T_NUMBER, j];
+    lexEnd = j;
+    return T_NUMBER;
   }
   if (c === 39 || c === 34) return lexQuoted(s, i);
-  const p3 = s.substr(i, 3);
-  if (PUNCT3.has(p3)) return [T_PUNCT, i + 3];
-  if (PUNCT2.has(p3.slice(0, 2))) return [T_PUNCT, i + 2];
-  if (PUNCT1.has(s[i])) return [T_PUNCT, i + 1];
+  const p = punctLen(s, i, c);
+  if (p) {
+    lexEnd = i + p;
+    return T_PUNCT;
+  }
   // A stray character; keep surrogate pairs whole.
-  if (c >= 0xd800 && c <= 0xdbff && i + 1 < n) return [T_OTHER, i + 2];
-  return [T_OTHER, i + 1];
+  lexEnd = c >= 0xd800 && c <= 0xdbff && i + 1 < n ? i + 2 : i + 1;
+  return T_OTHER;
 }
 
-function lexQuoted(s: string, q: number): [number, number] {
+function lexQuoted(s: string, q: number): number {
   const term = s.charCodeAt(q);
   const n = s.length;
   let j = q + 1;
   while (j < n) {
     const d = s.charCodeAt(j);
     if (d === 92 /* \ */ && j + 1 < n && s.charCodeAt(j + 1) !== 10) j += 2;
-    else if (d === term) return [term === 39 ? T_CHAR : T_STRING, j + 1];
-    else if (d === 10) break;
+    else if (d === term) {
+      lexEnd = j + 1;
+      return term === 39 ? T_CHAR : T_STRING;
+    } else if (d === 10) break;
     else j++;
   }
   // Unterminated: in assembler mode cpp makes the rest of the line one CPP_OTHER, silently.
-  return [T_OTHER, Math.min(j, n)];
+  lexEnd = Math.min(j, n);
+  return T_OTHER;
 }
 
 export function lexText(path: string, text: string): LexedFile {
@@ -182,10 +226,11 @@ export function lexText(path: string, text: string): LexedFile {
         continue;
       }
     }
-    const [type, end] = lexOne(s, i);
+    const type = lexOne(s, i);
+    const end = lexEnd;
     const o = orig(i);
     const e = sp ? orig(end - 1) + 1 : end;
-    toks.push({ t: type, s: s.slice(i, end), f: flags, o, e });
+    toks.push(mkTok(type, s.slice(i, end), flags, o, e));
     flags = 0;
     i = end;
   }

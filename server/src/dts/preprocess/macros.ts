@@ -12,6 +12,8 @@ const F_STRINGIFY = _tokens.F_STRINGIFY;
 const T_MACRO_ARG = _tokens.T_MACRO_ARG;
 const T_NAME = _tokens.T_NAME;
 const T_PUNCT = _tokens.T_PUNCT;
+const mkTok = _tokens.mkTok;
+const withFlags = _tokens.withFlags;
 import type { LexedFile } from './lexer.js';
 
 export const B_FILE = 1;
@@ -92,21 +94,21 @@ export function parseDefine(toks: Tok[], from: number, to: number): Macro | stri
     let t: Tok = src;
     if (m.fn && src.t === T_NAME) {
       const idx = m.params.indexOf(src.s);
-      if (idx >= 0) t = { t: T_MACRO_ARG, s: src.s, f: src.f, o: src.o, e: src.e, a: idx };
+      if (idx >= 0) t = mkTok(T_MACRO_ARG, src.s, src.f, src.o, src.e, idx);
     }
     const prev = body.length ? body[body.length - 1] : undefined;
     if (m.fn && prev && prev.t === T_PUNCT && prev.s === '#' && !(prev.f & F_PASTE_LEFT) && t.t === T_MACRO_ARG) {
       // `#param`: the parameter takes the `#`'s place and its leading white space.
-      body[body.length - 1] = { ...t, f: (t.f & ~F_PREV_WHITE) | F_STRINGIFY | (prev.f & F_PREV_WHITE) };
+      body[body.length - 1] = withFlags(t, (t.f & ~F_PREV_WHITE) | F_STRINGIFY | (prev.f & F_PREV_WHITE));
       continue;
     }
     if (t.t === T_PUNCT && t.s === '##') {
       if (body.length === 0) return '\'##\' cannot appear at either end of a macro expansion';
       if (i + 1 >= to) return '\'##\' cannot appear at either end of a macro expansion';
-      if (prev && !(prev.f & F_PASTE_LEFT)) body[body.length - 1] = { ...prev, f: prev.f | F_PASTE_LEFT };
+      if (prev && !(prev.f & F_PASTE_LEFT)) body[body.length - 1] = withFlags(prev, prev.f | F_PASTE_LEFT);
       continue;
     }
-    body.push(t === src ? { ...src } : t);
+    body.push(t === src ? withFlags(src, src.f) : t);
   }
   if (body.length) body[0].f &= ~F_PREV_WHITE;
   m.body = body;

@@ -34,27 +34,33 @@ export interface Tok {
   o: number;
   e: number;
   /** T_MACRO_ARG: parameter index. */
-  a?: number;
+  a: number;
   /** T_PADDING: source token or null. */
-  src?: Tok | null;
+  src: Tok | null;
   /** Cached padding token whose source is this token (paddings are immutable). */
-  pad?: Tok;
+  pad: Tok | undefined;
 }
 
-export function makeTok(t: number, s: string, f = 0): Tok {
-  return { t, s, f, o: 0, e: 0 };
+/** Every token is built here so all share one object shape (V8 keeps property access monomorphic). */
+export function mkTok(t: number, s: string, f: number, o: number, e: number, a = 0, src: Tok | null = null): Tok {
+  return { t, s, f, o, e, a, src, pad: undefined };
+}
+
+/** A copy of `tok` with other flags. */
+export function withFlags(tok: Tok, f: number): Tok {
+  return { t: tok.t, s: tok.s, f, o: tok.o, e: tok.e, a: tok.a, src: tok.src, pad: undefined };
 }
 
 /** libcpp's pfile->avoid_paste: padding with no source, inserted where a macro expansion ends. */
-export const AVOID_PASTE: Tok = { t: T_PADDING, s: '', f: 0, o: 0, e: 0, src: null };
+export const AVOID_PASTE: Tok = mkTok(T_PADDING, '', 0, 0, 0);
 /** The end of a macro argument during pre-expansion (libcpp's pfile->endarg). */
-export const END_ARG: Tok = { t: T_EOF, s: '', f: 0, o: 0, e: 0 };
+export const END_ARG: Tok = mkTok(T_EOF, '', 0, 0, 0);
 /** End of file / end of directive line. */
-export const EOF_TOK: Tok = { t: T_EOF, s: '', f: 0, o: 0, e: 0 };
+export const EOF_TOK: Tok = mkTok(T_EOF, '', 0, 0, 0);
 
 export function padding(source: Tok | null): Tok {
   if (source === null) return AVOID_PASTE;
-  return (source.pad ??= { t: T_PADDING, s: '', f: 0, o: 0, e: 0, src: source });
+  return (source.pad ??= mkTok(T_PADDING, '', 0, 0, 0, 0, source));
 }
 
 export function isPunct(tok: Tok, s: string): boolean {
