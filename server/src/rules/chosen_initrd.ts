@@ -17,6 +17,7 @@ export const chosenInitrd: Rule = {
     const sim = simOk(ctx);
     const chosen = findNode(ctx.tree, '/chosen');
     if (!sim || !chosen) return [];
+    if (ctx.assumedRam) return []; // RAM extent unknown
     const s = getProp(chosen, 'linux,initrd-start');
     const e = getProp(chosen, 'linux,initrd-end');
     if (!s || !e || !s.value.length || !e.value.length || s.value.length % 4 || e.value.length % 4) return [];

@@ -32,6 +32,8 @@ import { rmemPlacement } from './rmem_placement.js';
 import { simUnavailable } from './sim_unavailable.js';
 import { rmemSizeZero } from './rmem_size_zero.js';
 import { chosenInitrd } from './chosen_initrd.js';
+import { memorySizeUnknown } from './assume_ram.js';
+export { assumeRam, hasRam } from './assume_ram.js';
 import { unexplainedCode, unexplainedFailures } from './rmem_unexplained.js';
 
 export interface RuleContext {
@@ -42,6 +44,8 @@ export interface RuleContext {
   /** Source text of a user file (for whole-line fix edits); the exact property range is used
    * when it is absent or the file is unknown. */
   readFile?: (file: string) => string | undefined;
+  /** Set when the simulation ran on assumeRam()'s bank because the board gives no RAM size. */
+  assumedRam?: { base: bigint; size: bigint };
 }
 
 export interface Fix {
@@ -70,7 +74,7 @@ export const rules: Rule[] = [
   rmemOverlap, rmemOverlapUnreported, rmemNomapBusy, rmemMemreserveOverlap,
   rmemOutsideRam, rmemAllocFailed, cmaCrossZone, cmaDefaultFailed,
   rmemTooMany, cmaTooManyAreas, cmaDefaultDuplicate, cmaCmdlineBypass,
-  rmemSizeZero, chosenInitrd, rmemPlacement, simUnavailable,
+  rmemSizeZero, chosenInitrd, rmemPlacement, memorySizeUnknown, simUnavailable,
 ];
 
 export const ruleCatalog: { code: string; title: string; kernel: string }[] = rules.flatMap((r) => [

@@ -5,7 +5,7 @@
 // %pa, size %lu MiB": the region is neither marked nomap nor reserved, so it stays in the linear
 // map and in the page allocator. Who already holds the range comes from the simulator's memblock
 // owners and the other regions' reg entries.
-import { findNode, type SourceRange } from '../dts/tree.js';
+import { nodePath, type SourceRange } from '../dts/tree.js';
 import type { Rule, RuleFinding } from './index.js';
 import { finding, hex, simOk, sizeStr } from './util.js';
 
@@ -24,6 +24,7 @@ export const rmemNomapBusy: Rule = {
         const end = base + res.size;
         const related: { range: SourceRange; message: string }[] = [];
         const holders: string[] = [];
+        const bootHolders: string[] = [];
         for (const other of sim.rmem) {
           if (other === rm || other.kind !== 'static') continue;
           if (other.regs.some((r) => r.size > 0n && r.base < end && base < r.base + r.size)) {
@@ -38,20 +39,30 @@ export const rmemNomapBusy: Rule = {
           }
         }
         // the simulator's memblock owners (kernel image, DTB, initrd, ...)
-        const snap = sim.steps.find((s) => s.reserved.length) ?? sim.steps[0];
+        // the snapshot right after the reserved-memory scan (kernel image and DTB included);
+        // dynamic regions allocated later may sit on the refused range and are not holders
+        const snap = sim.steps.find((s) => /memblock_init/.test(s.step)) ?? sim.steps.find((s) => s.reserved.length);
+        const dynamicPaths = new Set(sim.rmem.filter((x) => x.kind === 'dynamic').map((x) => nodePath(x.node)));
         for (const r of snap?.reserved ?? []) {
           if (!(r.base < end && base < r.base + r.size)) continue;
           for (const o of r.owners) {
-            if (o.startsWith('/')) {
-              const n = findNode(ctx.tree, o.replace(/ \(no-map\)$/, ''));
-              if (n === rm.node || (n && holders.includes(n.name))) continue;
-            }
-            if (!holders.includes(o) && !o.includes('/memreserve/')) holders.push(o);
+            // DT regions were matched by their own reg entries above (owners are per merged
+            // memblock region, so a DT owner here need not overlap this range)
+            if (dynamicPaths.has(o) || o === 'default CMA' || o.startsWith('/') || o.includes('/memreserve/')) continue;
+            if (!bootHolders.includes(o)) bootHolders.push(o);
           }
         }
         const line = rm.messages.find((m) => m.includes('failed to reserve memory'));
-        const f = finding('error', this.code, rm.node,
-          `${line ? `"${line}"` : `failed to reserve memory for node '${rm.name}'`}: no-map [${hex(base)}-${hex(end - 1n)}] (${sizeStr(res.size)}) overlaps memory that is already reserved${holders.length ? ` (${holders.join(', ')})` : ''}; the kernel neither maps it out nor reserves it, so it stays ordinary RAM.`);
+        // Only boot-loader-placed objects (kernel image, DTB, initrd) in the way: where they sit is
+        // the profile's assumption (QEMU virt placement), so this is a warning, not an error.
+        const onlyBoot = holders.length === 0 && bootHolders.length > 0;
+        const all = [...holders, ...bootHolders];
+        const p = sim.profile;
+        const placement = onlyBoot
+          ? ` (this profile loads the kernel at ${hex(p.kernelLoadAddr ?? 0n) === '0x0' ? `RAM + ${hex(p.kernelLoadOffset)}` : hex(p.kernelLoadAddr!)} and the DTB at ${p.dtbLoadAddr !== undefined ? hex(p.dtbLoadAddr) : `RAM + ${hex(p.dtbLoadOffset)}`}, as QEMU does; your boot loader may differ)`
+          : '';
+        const f = finding(onlyBoot ? 'warning' : 'error', this.code, rm.node,
+          `${line ? `"${line}"` : `failed to reserve memory for node '${rm.name}'`}: no-map [${hex(base)}-${hex(end - 1n)}] (${sizeStr(res.size)}) overlaps memory that is already reserved${all.length ? ` (${all.join(', ')})` : ''}${placement}; the kernel neither maps it out nor reserves it, so it stays ordinary RAM.`);
         if (related.length) f.related = related;
         out.push(f);
       }

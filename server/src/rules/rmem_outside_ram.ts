@@ -16,6 +16,7 @@ export const rmemOutsideRam: Rule = {
   run(ctx) {
     const sim = simOk(ctx);
     if (!sim) return [];
+    if (ctx.assumedRam) return []; // RAM extent unknown
     const ram = ramRanges(sim);
     if (!ram.length) return [];
     const ramDesc = ram.slice(0, 4).map((r) => `[${hex(r.start)}-${hex(r.end - 1n)}]`).join(', ') + (ram.length > 4 ? ', ...' : '');

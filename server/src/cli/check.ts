@@ -1,0 +1,221 @@
+// `dtmem check BOARD.dts... [--arch auto|arm|arm-lpae|arm64] [--bootargs "..."] [--format
+// text|json|sarif] [-I dir]... [--info]`: compiles each board like kbuild (cpp + dtc), simulates its
+// boot (no simulation for riscv boards) and prints what the rules predict. Text output follows
+// dtc's warning format (`file:line.col-col: Warning (code): /path: message`) so existing problem
+// matchers pick it up; SARIF is 2.1.0. Exit 0 clean, 1 when any finding is an error, 2 usage/I/O.
+import path from 'node:path';
+import { readFileSync } from 'node:fs';
+import { compile } from '../dts/frontend.js';
+import { kbuildIncludeSetup } from '../dts/kernel_tree.js';
+import { nodeFileSystem } from '../dts/preprocess/index.js';
+import { nodePath, readStrings, type DtTree, type Finding, type SourceRange } from '../dts/tree.js';
+import { resolveProfile, type Arch } from '../sim/profile.js';
+import { simulate } from '../sim/simulate.js';
+import type { SimResult } from '../sim/types.js';
+import { assumeRam, ruleCatalog, runRules, type RuleFinding } from '../rules/index.js';
+
+const usage = 'usage: dtmem check BOARD.dts... [--arch auto|arm|arm-lpae|arm64] [--bootargs "..."] [--format text|json|sarif] [-I dir]... [--info]\n';
+
+export interface CheckOptions {
+  arch: Arch | 'auto';
+  bootargs?: string;
+  includeDirs: string[];
+}
+
+export interface BoardReport {
+  board: string;
+  /** The simulated profile, or undefined when the board was not simulated (riscv). */
+  arch?: Arch;
+  findings: RuleFinding[];
+}
+
+/** Arch for a board: arch/arm64 -> arm64, arch/arm -> arm, arch/riscv -> none (not simulated);
+ * elsewhere the root compatible's vendor cannot tell, so arm64. */
+export function detectArch(board: string, tree: DtTree): Arch | undefined {
+  const p = board.replace(/\\/g, '/');
+  if (p.includes('/arch/arm64/')) return 'arm64';
+  if (p.includes('/arch/arm/')) return 'arm';
+  if (p.includes('/arch/riscv/')) return undefined;
+  const compat = readStrings(tree.root, 'compatible') ?? [];
+  if (compat.some((c) => /riscv|sifive|starfive|thead/.test(c))) return undefined;
+  return 'arm64';
+}
+
+/** Codes of simulator findings that a rule reports in its own words. */
+const SIM_DUPLICATES = new Set(['cma-outside-ram', 'rmem-unsupported-format', 'sim-initrd-outside', 'sim-not-modelled']);
+
+export function checkBoard(board: string, opts: CheckOptions): BoardReport {
+  const kb = kbuildIncludeSetup(board);
+  const dir = path.dirname(board);
+  const setup = kb
+    ? { ...kb, includeDirs: [...kb.includeDirs, ...opts.includeDirs], dtcIncludeDirs: [...kb.dtcIncludeDirs, ...opts.includeDirs] }
+    : { includeDirs: [...opts.includeDirs, dir], dtcIncludeDirs: [dir, ...opts.includeDirs] };
+  const r = compile(board, { ...setup, fs: nodeFileSystem });
+  const arch = opts.arch === 'auto' ? detectArch(board, r.tree) : opts.arch;
+  let sim: SimResult | undefined;
+  const ram = assumeRam(r.tree);
+  if (arch) sim = simulate(ram.tree, { arch, bootargs: opts.bootargs });
+  const cache = new Map<string, string | undefined>();
+  const readFile = (f: string) => {
+    if (!cache.has(f)) {
+      try {
+        cache.set(f, readFileSync(f, 'utf8'));
+      } catch {
+        cache.set(f, undefined);
+      }
+    }
+    return cache.get(f);
+  };
+  const findings: RuleFinding[] = [...r.findings];
+  if (sim) findings.push(...sim.findings.filter((f) => !SIM_DUPLICATES.has(f.code)));
+  findings.push(...runRules({ tree: r.tree, sim, profile: sim?.profile ?? resolveProfile('arm64'), readFile, assumedRam: ram.assumed }));
+  return { board, arch, findings };
+}
+
+// ---- output formats ------------------------------------------------------------------------
+
+function where(r: SourceRange | undefined, board: string): string {
+  if (!r) return board;
+  const l1 = r.start.line + 1;
+  const c1 = r.start.col + 1;
+  if (r.end.line === r.start.line) return `${r.file}:${l1}.${c1}-${r.end.col + 1}`;
+  return `${r.file}:${l1}.${c1}-${r.end.line + 1}.${r.end.col + 1}`;
+}
+
+const sevWord: Record<Finding['severity'], string> = { error: 'ERROR', warning: 'Warning', info: 'Info', hint: 'Hint' };
+
+/** One dtc-style line per finding (+ indented notes for related locations). */
+export function formatText(rep: BoardReport, withInfo: boolean): string {
+  const out: string[] = [];
+  for (const f of rep.findings) {
+    if (!withInfo && (f.severity === 'info' || f.severity === 'hint')) continue;
+    const p = f.node ? nodePath(f.node) : '/';
+    out.push(`${where(f.range, rep.board)}: ${sevWord[f.severity]} (${f.code}): ${p}: ${f.message}`);
+    for (const rel of f.related ?? []) out.push(`    ${where(rel.range, rep.board)}: note: ${rel.message}`);
+  }
+  return out.length ? out.join('\n') + '\n' : '';
+}
+
+export function toJson(reps: BoardReport[]): unknown {
+  return reps.map((rep) => ({
+    board: rep.board,
+    arch: rep.arch ?? null,
+    findings: rep.findings.map((f) => ({
+      severity: f.severity, code: f.code, message: f.message, path: f.node ? nodePath(f.node) : undefined,
+      range: f.range, related: f.related, fixes: f.fixes,
+    })),
+  }));
+}
+
+const sarifLevel: Record<Finding['severity'], string> = { error: 'error', warning: 'warning', info: 'note', hint: 'note' };
+
+function fileUri(file: string): string {
+  const abs = path.resolve(file).replace(/\\/g, '/');
+  return 'file://' + (abs.startsWith('/') ? '' : '/') + abs.split('/').map(encodeURIComponent).join('/');
+}
+
+function region(r: SourceRange): Record<string, number> {
+  return { startLine: r.start.line + 1, startColumn: r.start.col + 1, endLine: r.end.line + 1, endColumn: r.end.col + 1 };
+}
+
+function location(r: SourceRange): Record<string, unknown> {
+  return { physicalLocation: { artifactLocation: { uri: fileUri(r.file) }, region: region(r) } };
+}
+
+/** A SARIF 2.1.0 log: one run, the rule catalogue as the driver's rules, fixes as replacements. */
+export function toSarif(reps: BoardReport[], version = '0.1.0'): unknown {
+  const codes = new Map<string, { title: string; kernel: string }>();
+  for (const c of ruleCatalog) codes.set(c.code, c);
+  const results: unknown[] = [];
+  const used = new Set<string>();
+  for (const rep of reps) {
+    for (const f of rep.findings) {
+      used.add(f.code);
+      const res: Record<string, unknown> = {
+        ruleId: f.code,
+        level: sarifLevel[f.severity],
+        message: { text: f.message },
+        locations: [f.range ? location(f.range) : { physicalLocation: { artifactLocation: { uri: fileUri(rep.board) } } }],
+      };
+      if (f.node) (res.locations as Record<string, unknown>[])[0]!.logicalLocations = [{ fullyQualifiedName: nodePath(f.node), kind: 'object' }];
+      if (f.related?.length) {
+        res.relatedLocations = f.related.map((rel, i) => ({ id: i + 1, ...location(rel.range), message: { text: rel.message } }));
+      }
+      if (f.fixes?.length) {
+        res.fixes = f.fixes.map((fx) => {
+          const byFile = new Map<string, { range: SourceRange; newText: string }[]>();
+          for (const e of fx.edits) byFile.set(e.range.file, [...(byFile.get(e.range.file) ?? []), e]);
+          return {
+            description: { text: fx.title },
+            artifactChanges: [...byFile].map(([file, edits]) => ({
+              artifactLocation: { uri: fileUri(file) },
+              replacements: edits.map((e) => ({ deletedRegion: region(e.range), insertedContent: { text: e.newText } })),
+            })),
+          };
+        });
+      }
+      results.push(res);
+    }
+  }
+  const rules = [...used].sort().map((code) => {
+    const c = codes.get(code);
+    return { id: code, shortDescription: { text: c?.title ?? code }, ...(c ? { fullDescription: { text: `Predicts ${c.kernel}` } } : {}) };
+  });
+  return {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [{ tool: { driver: { name: 'dtmem', version, informationUri: 'https://github.com/dtmem/dtmem', rules } }, results }],
+  };
+}
+
+export async function run(args: string[]): Promise<number> {
+  const boards: string[] = [];
+  const opts: CheckOptions = { arch: 'auto', includeDirs: [] };
+  let format: 'text' | 'json' | 'sarif' = 'text';
+  let withInfo = false;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    const val = () => {
+      const v = args[++i];
+      if (v === undefined) throw new Error(`${a} needs a value`);
+      return v;
+    };
+    try {
+      if (a === '--arch') {
+        const v = val();
+        if (!['auto', 'arm', 'arm-lpae', 'arm64'].includes(v)) throw new Error(`unknown arch '${v}'`);
+        opts.arch = v as CheckOptions['arch'];
+      } else if (a === '--bootargs') opts.bootargs = val();
+      else if (a === '--format') {
+        const v = val();
+        if (v !== 'text' && v !== 'json' && v !== 'sarif') throw new Error(`unknown format '${v}'`);
+        format = v;
+      } else if (a === '-I') opts.includeDirs.push(path.resolve(val()));
+      else if (a.startsWith('-I') && a.length > 2) opts.includeDirs.push(path.resolve(a.slice(2)));
+      else if (a === '--info') withInfo = true;
+      else if (a === '-h' || a === '--help') {
+        process.stdout.write(usage);
+        return 0;
+      } else if (a.startsWith('-')) throw new Error(`unexpected argument '${a}'`);
+      else boards.push(path.resolve(a));
+    } catch (e) {
+      process.stderr.write(`dtmem check: ${e instanceof Error ? e.message : String(e)}\n${usage}`);
+      return 2;
+    }
+  }
+  if (!boards.length) {
+    process.stderr.write(usage);
+    return 2;
+  }
+  const reps: BoardReport[] = [];
+  for (const b of boards) {
+    if (nodeFileSystem.readFile(b) === undefined) {
+      process.stderr.write(`dtmem check: ${b}: cannot read\n`);
+      return 2;
+    }
+    reps.push(checkBoard(b, opts));
+  }
+  if (format === 'text') for (const rep of reps) process.stdout.write(formatText(rep, withInfo));
+  else process.stdout.write(JSON.stringify(format === 'json' ? toJson(reps) : toSarif(reps), null, 2) + '\n');
+  return reps.some((r) => r.findings.some((f) => f.severity === 'error')) ? 1 : 0;
+}
