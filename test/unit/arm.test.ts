@@ -156,3 +156,33 @@ for (const c of cases) {
     }
   });
 }
+
+// The linear map after boot against the page tables boot-oracle walked through QEMU's gdb stub
+// (results-userspace: VA, PA, size, granule and ptdump flags of every lowmem range).
+const USERSPACE = '/work/shared/oracle/results-userspace';
+const ptCases = cases.filter((c) => existsSync(join(USERSPACE, c.arch, `${c.name}.json`)) && c.root === '/work/shared/oracle');
+
+test('arm page-table oracle runs are present', () => {
+  assert.ok(ptCases.length >= 16, `only ${ptCases.length} userspace runs`);
+});
+
+for (const c of ptCases) {
+  test(`${c.arch} ${c.name}: linear map equals the walked page tables`, () => {
+    const u = JSON.parse(readFileSync(join(USERSPACE, c.arch, `${c.name}.json`), 'utf8')) as {
+      pagetables: { linear_map: { va_start: string; pa_start: string; size: string; granule: string; flags: string }[] };
+    };
+    const norm = (f: string) => f.split(/\s+/).filter((t) => !['KERNEL', 'AF', 'BLK', 'VECTORS', ''].includes(t)).join(' ');
+    const want = u.pagetables.linear_map.map((r) => `${BigInt(r.va_start).toString(16)} ${BigInt(r.pa_start).toString(16)} ${BigInt(r.size).toString(16)} ${r.granule} ${norm(r.flags)}`);
+    const { tree } = buildTree(c);
+    const sim = simulate(tree, { arch: c.arch, dtbSize: dtbSize(tree) });
+    const hi = sim.lowmemLimit! - 0x40000000n + 0xc0000000n;
+    const merged: { va: bigint; pa: bigint; size: bigint; granule: bigint; attrs: string }[] = [];
+    for (const m of sim.pageTables.filter((x) => x.va >= 0xc0000000n && x.va < hi)) {
+      const l = merged[merged.length - 1];
+      if (l && l.va + l.size === m.va && l.pa + l.size === m.pa && l.granule === m.granule && l.attrs === m.attrs) l.size += m.size;
+      else merged.push({ ...m });
+    }
+    const g = (x: bigint) => (x === 4096n ? '4K' : x === 1n << 20n ? '1M' : '2M');
+    assert.deepEqual(merged.map((m) => `${m.va.toString(16)} ${m.pa.toString(16)} ${m.size.toString(16)} ${g(m.granule)} ${m.attrs}`), want);
+  });
+}

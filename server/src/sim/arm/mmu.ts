@@ -27,12 +27,13 @@ interface MemType {
   attrs: string;
 }
 
-export const MT_MEMORY_RWX: MemType = { name: 'MT_MEMORY_RWX', sect: true, attrs: 'RW x MEM/CACHED/WBWA SHD' };
-export const MT_MEMORY_RW: MemType = { name: 'MT_MEMORY_RW', sect: true, attrs: 'RW NX MEM/CACHED/WBWA SHD' };
-export const MT_MEMORY_RO: MemType = { name: 'MT_MEMORY_RO', sect: true, attrs: 'ro NX MEM/CACHED/WBWA SHD' };
-export const MT_MEMORY_DMA_READY: MemType = { name: 'MT_MEMORY_DMA_READY', sect: false, attrs: 'RW NX MEM/CACHED/WBWA SHD (DMA ready)' };
-export const MT_HIGH_VECTORS: MemType = { name: 'MT_HIGH_VECTORS', sect: false, attrs: 'USR ro x MEM/CACHED' };
-export const MT_LOW_VECTORS: MemType = { name: 'MT_LOW_VECTORS', sect: false, attrs: 'ro x MEM/CACHED' };
+export const MT_MEMORY_RWX: MemType = { name: 'MT_MEMORY_RWX', sect: true, attrs: 'RW x SHD MEM/CACHED/WBWA' };
+export const MT_MEMORY_RW: MemType = { name: 'MT_MEMORY_RW', sect: true, attrs: 'RW NX SHD MEM/CACHED/WBWA' };
+export const MT_MEMORY_RO: MemType = { name: 'MT_MEMORY_RO', sect: true, attrs: 'ro NX SHD MEM/CACHED/WBWA' };
+export const MT_MEMORY_DMA_READY: MemType = { name: 'MT_MEMORY_DMA_READY', sect: false, attrs: 'RW NX SHD MEM/CACHED/WBWA' };
+export const MT_DEVICE: MemType = { name: 'MT_DEVICE', sect: true, attrs: 'RW NX SHD DEV/SHARED' };
+export const MT_HIGH_VECTORS: MemType = { name: 'MT_HIGH_VECTORS', sect: false, attrs: 'USR ro x SHD MEM/CACHED/WBWA' };
+export const MT_LOW_VECTORS: MemType = { name: 'MT_LOW_VECTORS', sect: false, attrs: 'ro x SHD MEM/CACHED/WBWA' };
 
 export interface MmuInput {
   mb: Memblock;
@@ -43,6 +44,8 @@ export interface MmuInput {
   dtbAddr: bigint;
   /** CMA areas in dma_contiguous_early_fixup order (DT pools, then the default area). */
   cmaAreas: { name: string; base: bigint; size: bigint }[];
+  /** An earlycon was set up through the fixmap (FIX_EARLYCON_MEM_BASE). */
+  earlycon?: boolean;
 }
 
 export interface MmuResult {
@@ -274,6 +277,45 @@ export class ArmMmu {
   }
 }
 
+/** The linear map as it stands after boot: free_initmem's fix_kernmem_perms and
+ * mark_rodata_ro make [PAGE_OFFSET, _stext) RW NX, text ro x, rodata ro NX and the rest RW NX
+ * (same section granule); the atomic DMA pool (the first 256 KiB of the default CMA area, when
+ * it is in lowmem) is write-combine. Sorted by virtual address. */
+export function finalLinearMap(mappings: PageTableMapping[], c: ArmConsts, physOffset: bigint, atomicPool?: { pa: bigint; size: bigint }): PageTableMapping[] {
+  const va = (pa: bigint) => pa - physOffset + c.pageOffset;
+  const cuts: { start: bigint; end: bigint; attrs: string; note: string }[] = [
+    { start: va(physOffset), end: va(physOffset + c.stextOffset), attrs: 'RW NX SHD MEM/CACHED/WBWA', note: 'kernel (pre-text)' },
+    { start: va(physOffset + c.stextOffset), end: va(physOffset + c.etextOffset), attrs: 'ro x SHD MEM/CACHED/WBWA', note: 'kernel text' },
+    { start: va(physOffset + c.etextOffset), end: va(physOffset + c.initEndOffset - 2n * 1024n * 1024n), attrs: 'ro NX SHD MEM/CACHED/WBWA', note: 'kernel rodata' },
+  ];
+  if (atomicPool) cuts.push({ start: va(atomicPool.pa), end: va(atomicPool.pa + atomicPool.size), attrs: 'RW NX SHD MEM/BUFFERABLE/WC', note: 'atomic DMA pool' });
+  const out: PageTableMapping[] = [];
+  for (const m of mappings) {
+    let pieces: PageTableMapping[] = [{ ...m }];
+    for (const cut of cuts) {
+      const next: PageTableMapping[] = [];
+      for (const p of pieces) {
+        const pe = p.va + p.size;
+        if (pe <= cut.start || p.va >= cut.end || (cut.note === 'atomic DMA pool' && p.granule !== 4096n)) {
+          next.push(p);
+          continue;
+        }
+        const s0 = p.va > cut.start ? p.va : cut.start;
+        const e0 = pe < cut.end ? pe : cut.end;
+        if (p.va < s0) next.push({ ...p, size: s0 - p.va });
+        next.push({ ...p, va: s0, pa: p.pa + (s0 - p.va), size: e0 - s0, attrs: cut.attrs, note: cut.note });
+        if (e0 < pe) next.push({ ...p, va: e0, pa: p.pa + (e0 - p.va), size: pe - e0 });
+      }
+      pieces = next;
+    }
+    for (const p of pieces) {
+      if (p.note === 'kernel' && p.attrs.startsWith('RW x')) p.attrs = 'RW NX SHD MEM/CACHED/WBWA';
+      out.push(p);
+    }
+  }
+  return out.sort((a, b) => (a.va < b.va ? -1 : a.va > b.va ? 1 : 0));
+}
+
 /** paging_init up to (not including) bootmem_init; returns the model and sets the memblock
  * current limit to arm_lowmem_limit as the kernel does after map_lowmem. */
 export function pagingInit(inp: MmuInput): ArmMmu {
@@ -284,8 +326,10 @@ export function pagingInit(inp: MmuInput): ArmMmu {
   inp.mb.currentLimit = inp.lowmemLimit;
   mmu.mapKernel();
   mmu.dmaContiguousRemap(inp.cmaAreas, inp.lowmemLimit);
-  // early_fixmap_shutdown: clears the fixmap PMD; without earlycon no device page is re-mapped
+  // early_fixmap_shutdown: clears the fixmap PMD, then re-creates the permanent device mappings
+  // (the earlycon's page at fix_to_virt(FIX_EARLYCON_MEM_BASE) = 0xffeff000) with create_mapping
   mmu.pmdClear(0xffe00000n);
+  if (inp.earlycon) mmu.createMapping(0xffeff000n, 0n, 4096n, MT_DEVICE, 'earlycon (fixmap)');
   const highMemoryVa = mmu.virt(inp.lowmemLimit - 1n) + 1n;
   mmu.devicemapsInit(inp.dtbAddr, highMemoryVa);
   mmu.kmapInit();

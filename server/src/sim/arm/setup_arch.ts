@@ -15,7 +15,7 @@ import { ALLOC_ACCESSIBLE, NUMA_NO_NODE } from '../memblock.js';
 import type { BootContext } from '../types.js';
 import { armConsts, type ArmConsts } from './consts.js';
 import { adjustLowmemBounds, applyMemParams, memRanges, vmallocMin } from './lowmem.js';
-import { pagingInit } from './mmu.js';
+import { finalLinearMap, pagingInit } from './mmu.js';
 import { bootmemInit, unavailablePages, zoneInfos, type ZonesResult } from './zones.js';
 import { aliasAllocSizes, unflattenSize } from './unflatten.js';
 import { setupPerCpuAreas } from './percpu.js';
@@ -143,7 +143,11 @@ export function armSetupArch(ctx: BootContext): void {
   ctx.result.lowmemLimit = b2.lowmemLimit;
 
   // paging_init
-  const mmu = pagingInit({ mb, c, physOffset, lowmemLimit: b2.lowmemLimit, dtbAddr: ctx.dtbAddr, cmaAreas: remap });
+  const earlycon = ctx.args.params.some((x) => x.name === 'earlycon');
+  if (earlycon && ctx.args.memblockDebug) {
+    ctx.findings.push({ severity: 'warning', code: 'arm-earlycon-memblock-debug', message: 'earlycon together with memblock=debug hangs 32-bit arm 6.1 kernels right after the MEMBLOCK configuration dump (printk goes through the fixmap while paging_init tears it down).' });
+  }
+  const mmu = pagingInit({ mb, c, physOffset, lowmemLimit: b2.lowmemLimit, dtbAddr: ctx.dtbAddr, cmaAreas: remap, earlycon });
   for (const prob of mmu.problems) ctx.findings.push({ severity: 'error', code: prob === mmu.fatal ? 'sim-arm-hang' : 'sim-arm-paging', message: prob });
   ctx.result.pageTables = mmu.mappings;
   if (mmu.fatal) {
@@ -191,6 +195,12 @@ export function armSetupArch(ctx: BootContext): void {
 
   // core_initcall cma_init_reserved_areas: every CMA area must sit in one zone
   cmaActivate(ctx, ctx.result.zones);
+  // the page-table inspector's view after boot (permissions applied, atomic pool remapped)
+  // the atomic pool comes from dma_contiguous_default_area: the linux,cma-default node's area or the cmdline/Kconfig one
+  const fromDt = ctx.state.defaultCmaFromDt;
+  const dflt2 = ctx.cmaAreas.find((a) => (fromDt ? a.name === fromDt : a.isDefault) && a.activated !== false);
+  const pool = dflt2 && dflt2.base + 256n * 1024n <= b2.lowmemLimit ? { pa: dflt2.base, size: 256n * 1024n } : undefined;
+  ctx.result.pageTables = finalLinearMap(mmu.mappings, c, physOffset, pool);
 }
 
 /** The zone lines free_area_init prints and the SimResult's zone fields. */
