@@ -47,3 +47,17 @@ test('preprocessor and front-end findings come together; nothing throws', () => 
   assert.deepEqual(undef.range, { file: '/b/bad.dts', start: { line: 3, col: 6 }, end: { line: 3, col: 14 } });
   assert.doesNotThrow(() => compile('/b/none.dts', { includeDirs: [], fs }));
 });
+
+test('re-compiling after an edit reuses the tree-sitter tree and matches a fresh parse', async () => {
+  await initParser();
+  const mem: Record<string, string> = { ...files };
+  const memFs: FileSystem = { readFile: (p) => mem[p] };
+  const first = compile('/b/board.dts', { includeDirs: ['/b'], fs: memFs });
+  mem['/b/board.dts'] = files['/b/board.dts'].replace('SIZE>;', 'SIZE>; extra = "e";').replace('"okay"', '"fine"');
+  const second = compile('/b/board.dts', { includeDirs: ['/b'], fs: memFs });
+  const fresh = compile('/b/board.dts', { includeDirs: ['/b'], fs: memFs, parser: 'native' });
+  assert.equal(second.parsedBy, 'tree-sitter');
+  assert.notEqual(canonicalDump(first.tree), canonicalDump(second.tree));
+  assert.equal(canonicalDump(second.tree), canonicalDump(fresh.tree));
+  assert.match(canonicalDump(second.tree), /prop extra 6500/);
+});

@@ -50,11 +50,55 @@ function blankLinemarkers(text: string): string {
 
 class Fallback extends Error {}
 
+// The last tree per key (the entry file), so a re-save re-parses incrementally: tree-sitter
+// reuses every subtree outside the edited span. Bounded; evicted trees are freed.
+const MAX_CACHED = 8;
+const cache = new Map<string, { text: string; tree: Tree }>();
+
+function point(text: string, index: number): { row: number; column: number } {
+  let row = 0, lineStart = 0;
+  for (let i = text.indexOf('\n'); i >= 0 && i < index; i = text.indexOf('\n', i + 1)) { row++; lineStart = i + 1; }
+  return { row, column: index - lineStart };
+}
+
+/** The previous tree edited to match `text` (common prefix/suffix diff), or undefined. */
+function editedOld(key: string | undefined, text: string): Tree | undefined {
+  const old = key === undefined ? undefined : cache.get(key);
+  if (!old) return undefined;
+  const a = old.text, n = Math.min(a.length, text.length);
+  let pre = 0;
+  while (pre < n && a.charCodeAt(pre) === text.charCodeAt(pre)) pre++;
+  if (pre === a.length && pre === text.length) return old.tree;
+  let suf = 0;
+  while (suf < n - pre && a.charCodeAt(a.length - 1 - suf) === text.charCodeAt(text.length - 1 - suf)) suf++;
+  old.tree.edit({
+    startIndex: pre, oldEndIndex: a.length - suf, newEndIndex: text.length - suf,
+    startPosition: point(a, pre), oldEndPosition: point(a, a.length - suf), newEndPosition: point(text, text.length - suf),
+  });
+  return old.tree;
+}
+
+function remember(key: string | undefined, text: string, tree: Tree): void {
+  if (key === undefined) { tree.delete(); return; }
+  const old = cache.get(key);
+  if (old && old.tree !== tree) old.tree.delete();
+  cache.delete(key);
+  cache.set(key, { text, tree });
+  while (cache.size > MAX_CACHED) {
+    const [k, v] = cache.entries().next().value as [string, { text: string; tree: Tree }];
+    v.tree.delete();
+    cache.delete(k);
+  }
+}
+
 /** Parses `text` with tree-sitter and builds the AST from the CST; undefined when the parser is
- * not loaded or the CST cannot be trusted (then use parseDts). */
-export function parseWithTreeSitter(text: string): DtsAst | undefined {
+ * not loaded or the CST cannot be trusted (then use parseDts). With a `key` (the entry file) the
+ * previous tree for that key is reused incrementally. */
+export function parseWithTreeSitter(text: string, key?: string): DtsAst | undefined {
   if (!parser) return undefined;
-  const tree = parser.parse(blankLinemarkers(text));
+  const src = blankLinemarkers(text);
+  const old = editedOld(key, src);
+  const tree = parser.parse(src, old);
   if (!tree) return undefined;
   try {
     if (tree.rootNode.hasError) return undefined;
@@ -63,7 +107,7 @@ export function parseWithTreeSitter(text: string): DtsAst | undefined {
     if (e instanceof Fallback) return undefined;
     throw e;
   } finally {
-    tree.delete();
+    remember(key, src, tree);
   }
 }
 
@@ -169,32 +213,26 @@ class CstWalker {
     }
   }
 
+  /** Ids of the node types the walker tells apart (cheaper than type strings: one wasm call). */
+  private ids(): Record<string, number> {
+    if (this.typeIds) return this.typeIds;
+    const lang = getParser()!.language!;
+    const id = (t: string, named = true): number => lang.idForNodeType(t, named) ?? -2;
+    this.typeIds = { node: id('node'), omit: id('omit_if_no_ref'), close: id('}', false), semi: id(';', false), comment: id('comment'), property: id('property'), delprop: id('delete_property'), delnode: id('delete_node') };
+    return this.typeIds;
+  }
+  private typeIds?: Record<string, number>;
+
+  /** Members between `{` and `}`: tree-sitter locates child nodes; the runs of properties and
+   * delete statements between them are parsed natively in one go (few wasm calls). */
   private members(name: string, labels: Label[], start: number, nameStart: number, nameEnd: number, omit: boolean): NodeDef {
     const c = this.c;
+    const ids = this.ids();
     const node: NodeDef = { name, labels, deleted: false, omit, props: [], children: [], start, end: start, nameStart, nameEnd };
     let sawChild = false;
     let closed = false;
-    while (c.gotoNextSibling()) {
-      const type = c.nodeType;
-      if (type === 'comment') continue;
-      if (type === '}') { closed = true; continue; }
-      if (type === ';' && closed) { node.end = c.endIndex; return node; }
-      let member: PropDef | NodeDef;
-      if (type === 'node') member = this.childNode(false, c.startIndex);
-      else if (type === 'omit_if_no_ref') {
-        const s = c.startIndex;
-        c.gotoFirstChild();
-        if (!c.gotoNextSibling() || c.nodeType !== 'node') throw new Fallback();
-        member = this.childNode(true, s);
-        c.gotoParent();
-      } else if (type === 'property' || type === 'delete_property' || type === 'delete_node') {
-        const p = new DtsParser(this.text, c.startIndex, c.endIndex);
-        const m = p.memberExact();
-        p.flushLexErrors(this.ast);
-        if (!m || p.errors.some((e) => e.code === 'syntax')) throw new Fallback();
-        this.ast.errors.push(...p.errors);
-        member = m;
-      } else throw new Fallback();
+    let segStart = c.endIndex;
+    const add = (member: PropDef | NodeDef): void => {
       if ('props' in member) {
         node.children.push(member);
         sawChild = true;
@@ -202,6 +240,34 @@ class CstWalker {
         if (sawChild) this.ast.errors.push({ code: 'syntax', message: 'Properties must precede subnodes', start: member.start, end: member.end, severity: 'error' });
         node.props.push(member);
       }
+    };
+    const flush = (end: number): void => {
+      if (end <= segStart) return;
+      const p = new DtsParser(this.text, segStart, end);
+      const ms = p.membersToEnd();
+      p.flushLexErrors(this.ast);
+      if (!ms || p.errors.some((e) => e.code === 'syntax')) throw new Fallback();
+      this.ast.errors.push(...p.errors);
+      for (const m of ms) add(m);
+    };
+    while (c.gotoNextSibling()) {
+      const type = c.nodeTypeId;
+      if (type === ids.property || type === ids.delprop || type === ids.delnode || type === ids.comment) continue;
+      if (type === ids.close) { flush(c.startIndex); closed = true; continue; }
+      if (type === ids.semi && closed) { node.end = c.endIndex; return node; }
+      if (type === ids.node) {
+        flush(c.startIndex);
+        add(this.childNode(false, c.startIndex));
+        segStart = c.endIndex;
+      } else if (type === ids.omit) {
+        const s = c.startIndex;
+        flush(s);
+        c.gotoFirstChild();
+        if (!c.gotoNextSibling() || c.nodeTypeId !== ids.node) throw new Fallback();
+        add(this.childNode(true, s));
+        c.gotoParent();
+        segStart = c.endIndex;
+      } else throw new Fallback();
     }
     throw new Fallback();
   }

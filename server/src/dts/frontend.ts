@@ -22,6 +22,8 @@ export interface CompileTextOptions {
   /** `auto` (default): tree-sitter when initParser() has run and the CST is clean, else the
    * native parser; `native`/`tree-sitter` force one (`tree-sitter` still falls back on errors). */
   parser?: 'auto' | 'native' | 'tree-sitter';
+  /** Key (entry file) under which the tree-sitter tree is kept for incremental re-parses. */
+  cacheKey?: string;
 }
 
 export interface TextCompileResult extends BuildResult {
@@ -30,9 +32,9 @@ export interface TextCompileResult extends BuildResult {
   timings: { parse: number; merge: number };
 }
 
-export function parseText(text: string, parser: CompileTextOptions['parser'] = 'auto'): { ast: DtsAst; parsedBy: 'tree-sitter' | 'native' } {
+export function parseText(text: string, parser: CompileTextOptions['parser'] = 'auto', cacheKey?: string): { ast: DtsAst; parsedBy: 'tree-sitter' | 'native' } {
   if (parser !== 'native') {
-    const ast = parseWithTreeSitter(text);
+    const ast = parseWithTreeSitter(text, cacheKey);
     if (ast) return { ast, parsedBy: 'tree-sitter' };
   }
   return { ast: parseDts(text), parsedBy: 'native' };
@@ -41,7 +43,7 @@ export function parseText(text: string, parser: CompileTextOptions['parser'] = '
 export function compileText(text: string, opts: CompileTextOptions = {}): TextCompileResult {
   const map = opts.map ?? new LinemarkerMap(text, opts.file ?? '<input>');
   const t0 = performance.now();
-  const { ast, parsedBy } = parseText(text, opts.parser);
+  const { ast, parsedBy } = parseText(text, opts.parser, opts.cacheKey);
   const t1 = performance.now();
   const built = buildTree(ast, map);
   const t2 = performance.now();
@@ -75,6 +77,6 @@ export function compile(entryPath: string, opts: CompileOptions): CompileResult 
     dtcIncludeDirs: opts.dtcIncludeDirs, defines: opts.defines, fs: opts.fs,
   });
   const t1 = performance.now();
-  const r = compileText(pre.text, { map: pre.map, parser: opts.parser, file: entryPath });
+  const r = compileText(pre.text, { map: pre.map, parser: opts.parser, file: entryPath, cacheKey: entryPath });
   return { ...r, findings: [...pre.findings, ...r.findings], pre, timings: { preprocess: t1 - t0, ...r.timings } };
 }
