@@ -20,6 +20,7 @@ import { bootmemInit, unavailablePages, zoneInfos, type ZonesResult } from './zo
 import { aliasAllocSizes, unflattenSize } from './unflatten.js';
 import { setupPerCpuAreas } from './percpu.js';
 import { largeSystemHash, memInit, swiotlbInit } from './mem_init.js';
+import { reserveCrashkernel } from './crashkernel.js';
 
 const MiB = 1n << 20n;
 const fmt18 = (v: bigint) => '0x' + v.toString(16).padStart(16, '0');
@@ -167,6 +168,10 @@ export function armSetupArch(ctx: BootContext): void {
   const usize = unflattenSize(ctx.tree, c.deviceNodeSize, c.propertySize);
   mb.allocTryNid(BigInt(usize), 4n, 0n, ALLOC_ACCESSIBLE, NUMA_NO_NODE, c.callers.unflatten!, 'unflattened device tree');
   for (const s of aliasAllocSizes(ctx.tree, c.aliasPropSize)) mb.allocTryNid(BigInt(s), 4n, 0n, ALLOC_ACCESSIBLE, NUMA_NO_NODE, c.callers.unflatten!, 'of_alias_scan');
+
+  // reserve_crashkernel (end of setup_arch)
+  const ck = reserveCrashkernel(mb, ctx.args.params, z.minLowPfn, z.maxLowPfn, b2.lowmemLimit, c.sectionSize, { auto: c.callers.crashAuto!, fixed: c.callers.crashFixed! });
+  if (ck) log(ctx, 'reserve_crashkernel', ck);
 
   // start_kernel: setup_command_line (saved_command_line, static_command_line)
   const cmdLen = BigInt(new TextEncoder().encode(ctx.args.raw).length + 1);
