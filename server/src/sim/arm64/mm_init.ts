@@ -94,7 +94,11 @@ export function arm64MmInit(ctx: BootContext, fa: FreeAreaResult, dmaLimit: bigi
       got.push({ base: 0n, size: 0n });
       if (!ref || !ref.base) continue;
       if (op.op === 'free') mb.physFree(ref.base, ref.size, op.caller);
-      else mb.physFree(ref.base + ref.size, 0n, op.caller);
+      else {
+        // each unit's unused tail (unit_size - size_sum, 0 here), unit by unit
+        const unit = ref.size / ncpus;
+        for (let i = 1n; i <= ncpus; i++) mb.physFree(ref.base + i * unit, 0n, op.caller);
+      }
     }
   }
   if (ncpus > 1n) ctx.findings.push({ severity: 'info', code: 'sim-approx', message: `${ncpus} CPUs: the per-CPU first chunk is scaled from the single-CPU oracle measurements.` });
