@@ -182,3 +182,13 @@ test('the final macro table is exposed for hover, with parameters, body and defi
 test('line splicing joins lines inside directives and tokens', () => {
   assert.equal(out('#define LONG 1 + \\\n 2\nx = <LONG>; FO\\\nO\n#define FOO bar\nFO\\\nO'), 'x = <1 + 2>; FOO bar');
 });
+
+test('__VA_OPT__ (GCC 12 accepts it in this mode too)', () => {
+  // cpp: "f(1 ) f(1 , 2)"
+  assert.equal(out('#define F(a,...) f(a __VA_OPT__(,) __VA_ARGS__)\nF(1) F(1,2)\n'), 'f(1 ) f(1 , 2)');
+});
+
+test('directives inside macro arguments are processed (cpp does, with a pedantic warning)', () => {
+  // cpp: "[yes]"
+  assert.equal(out('#define E(x) [x]\nE(\n#ifdef E\nyes\n#else\nno\n#endif\n)\n'), '[yes]');
+});

@@ -285,9 +285,26 @@ export abstract class Expander {
   private replaceArgs(m: Macro, args: Arg[]): Tok[] {
     const body = m.body;
     const out: Tok[] = [];
+    let vaoptClose = -1;
     for (let i = 0; i < body.length; i++) {
       const src = body[i];
       if (src.t !== T_MACRO_ARG) {
+        if (i === vaoptClose) {
+          if (!this.inDirective) out.push(AVOID_PASTE);
+          continue;
+        }
+        if (m.variadic && src.t === T_NAME && src.s === '__VA_OPT__' && vaoptClose < 0) {
+          // C2x/C++20 __VA_OPT__(x): x when the variable arguments have tokens, else nothing.
+          const close = matchingParen(body, i + 1);
+          if (close > 0) {
+            if (args[m.params.length - 1].toks.length > 0) {
+              vaoptClose = close;
+              if (!this.inDirective) out.push(padding(src));
+              i++; // past the '('
+            } else i = close;
+            continue;
+          }
+        }
         out.push(src);
         continue;
       }
@@ -354,6 +371,19 @@ export abstract class Expander {
     if (cur === lhs) cur = withFlags(lhs, lhs.f & ~F_PASTE_LEFT);
     this.pushContext([cur], null);
   }
+}
+
+/** Index of the ')' matching the '(' at body[open], or -1. */
+function matchingParen(body: Tok[], open: number): number {
+  if (open >= body.length || body[open].t !== T_PUNCT || body[open].s !== '(') return -1;
+  let depth = 0;
+  for (let j = open; j < body.length; j++) {
+    const t = body[j];
+    if (t.t !== T_PUNCT) continue;
+    if (t.s === '(') depth++;
+    else if (t.s === ')' && --depth === 0) return j;
+  }
+  return -1;
 }
 
 /** paste_tokens: the spelling of lhs then rhs must lex as exactly one token. */
