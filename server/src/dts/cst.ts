@@ -8,7 +8,11 @@
 // syntax errors where dtc would.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { Language, Parser, type Tree, type TreeCursor } from 'web-tree-sitter';
+import type { Parser, Tree, TreeCursor } from 'web-tree-sitter';
+// A require (not `import`) so that esbuild's CommonJS bundles take the package's `require`
+// build (tree-sitter.cjs); its ESM build relies on import.meta, which a CJS bundle lacks.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+import wts = require('web-tree-sitter');
 import { DtsParser, MAX_DEPTH } from './parser.js';
 import type { DtsAst, Label, NodeDef, PropDef } from './ast.js';
 
@@ -26,10 +30,10 @@ export function initParser(): Promise<void> {
   if (parser) return Promise.resolve();
   loading ??= (async () => {
     const runtime = locate('tree-sitter.wasm', 'web-tree-sitter/tree-sitter.wasm');
-    await Parser.init({ locateFile: () => runtime });
+    await wts.Parser.init({ locateFile: () => runtime });
     const grammar = locate('tree-sitter-devicetree.wasm', 'tree-sitter-devicetree/tree-sitter-devicetree.wasm');
-    const lang = await Language.load(grammar);
-    const p = new Parser();
+    const lang = await wts.Language.load(grammar);
+    const p = new wts.Parser();
     p.setLanguage(lang);
     parser = p;
   })();
