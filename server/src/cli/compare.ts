@@ -1,0 +1,150 @@
+// `dtmem compare BOARD.dts BOOT.LOG [--arch arm|arm-lpae|arm64] [--bootargs "..."]
+// [--format text|json] [--no-memblock] [-I dir]...`: reads a real boot log (dmesg or serial),
+// simulates the board with the log's own `Kernel command line:` (unless --bootargs is given) and
+// prints, fact by fact, where the simulated kernel and the real one agree. Exit 0 when every fact
+// agrees, 1 when any differs or is on one side only, 2 on usage or I/O errors.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { compile } from '../dts/frontend.js';
+import { readDtb } from '../dts/fdt.js';
+import { kbuildIncludeSetup } from '../dts/kernel_tree.js';
+import { nodeFileSystem } from '../dts/preprocess/index.js';
+import { nodePath, type DtTree, type Finding } from '../dts/tree.js';
+import { compareSimWithLog, type Comparison, type FactRow } from '../log/compare.js';
+import type { BootLogFacts } from '../log/facts.js';
+import { parseBootLog } from '../log/parse.js';
+import type { Arch } from '../sim/profile.js';
+import { simulate } from '../sim/simulate.js';
+import { formatFinding } from './flatten.js';
+
+const usage = 'usage: dtmem compare BOARD.dts|BOARD.dtb BOOT.LOG [--arch arm|arm-lpae|arm64] [--bootargs "..."] [--format text|json] [--no-memblock] [-I dir]...\n';
+const ARCHES: Arch[] = ['arm', 'arm-lpae', 'arm64'];
+/** Boot logs are a few MB at most; refuse anything absurd rather than hang. */
+const MAX_LOG_BYTES = 256 << 20;
+
+/** The kernel profile the log's kernel belongs to (Debian flavours: arm64, armmp, armmp-lpae). */
+export function archOfLog(log: BootLogFacts): Arch | undefined {
+  const rel = log.kernelRelease ?? '';
+  if (/arm64|aarch64/.test(rel)) return 'arm64';
+  if (/lpae/.test(rel)) return 'arm-lpae';
+  if (/armmp|armv7|arm/.test(rel)) return 'arm';
+  if (log.zones?.has('DMA32')) return 'arm64';
+  return undefined;
+}
+
+function loadBoard(file: string, dirs: string[]): { tree?: DtTree; findings: Finding[]; dtbSize?: number } {
+  if (/\.dtbo?$/i.test(file)) {
+    let bytes: Uint8Array;
+    try {
+      bytes = new Uint8Array(readFileSync(file));
+    } catch (e) {
+      return { findings: [{ severity: 'error', code: 'io', message: `${file}: ${e instanceof Error ? e.message : String(e)}` }] };
+    }
+    const r = readDtb(bytes, file);
+    return r.tree ? { tree: r.tree, findings: r.findings, dtbSize: r.totalSize } : { findings: r.findings };
+  }
+  if (!nodeFileSystem.readFile(file)) return { findings: [{ severity: 'error', code: 'io', message: `${file}: cannot read` }] };
+  const kb = kbuildIncludeSetup(file);
+  const boardDir = path.dirname(file);
+  const setup = kb
+    ? { ...kb, includeDirs: [...kb.includeDirs, ...dirs], dtcIncludeDirs: [...kb.dtcIncludeDirs, ...dirs] }
+    : { includeDirs: [...dirs, boardDir], dtcIncludeDirs: [boardDir, ...dirs] };
+  const r = compile(file, { ...setup, fs: nodeFileSystem });
+  return { tree: r.tree, findings: r.findings };
+}
+
+const LABEL: Record<FactRow['verdict'], string> = { agree: 'agree', differ: 'DIFFER', 'only-in-log': 'LOG ONLY', 'only-in-sim': 'SIM ONLY' };
+
+export function formatComparisonText(c: Comparison, head: string[]): string {
+  const out = [...head.map((h) => `# ${h}`)];
+  const w = Math.min(40, Math.max(4, ...c.rows.map((r) => r.fact.length)));
+  out.push(`${'FACT'.padEnd(w)}  ${'RESULT'.padEnd(8)}  SIMULATION${' '.repeat(32)}LOG`);
+  for (const r of c.rows) {
+    const mark = r.profileDerived ? ' (profile)' : '';
+    if (r.verdict === 'agree') out.push(`${r.fact.padEnd(w)}  ${'agree'.padEnd(8)}  ${r.expected}${mark}`);
+    else out.push(`${r.fact.padEnd(w)}  ${LABEL[r.verdict].padEnd(8)}  ${(r.expected ?? '-').padEnd(41)} ${r.seen ?? '-'}${mark}`);
+  }
+  const k = c.counts;
+  out.push(`# ${c.rows.length} facts: ${k.agree} agree, ${k.differ} differ, ${k['only-in-log']} only in log, ${k['only-in-sim']} only in simulation`);
+  return out.join('\n') + '\n';
+}
+
+export function comparisonJson(c: Comparison, extra: Record<string, unknown>): Record<string, unknown> {
+  return {
+    ...extra,
+    agree: c.agree,
+    counts: c.counts,
+    rows: c.rows.map((r) => {
+      const o: Record<string, unknown> = { fact: r.fact, verdict: r.verdict };
+      if (r.expected !== undefined) o.expected = r.expected;
+      if (r.seen !== undefined) o.seen = r.seen;
+      if (r.node) o.node = nodePath(r.node);
+      if (r.profileDerived) o.profile_derived = true;
+      return o;
+    }),
+  };
+}
+
+export async function run(args: string[]): Promise<number> {
+  const files: string[] = [];
+  let arch: Arch | undefined;
+  let bootargs: string | undefined;
+  let format = 'text';
+  let memblock = true;
+  const dirs: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--arch') arch = args[++i] as Arch;
+    else if (a.startsWith('--arch=')) arch = a.slice(7) as Arch;
+    else if (a === '--bootargs') bootargs = args[++i] ?? '';
+    else if (a.startsWith('--bootargs=')) bootargs = a.slice(11);
+    else if (a === '--format') format = args[++i] ?? '';
+    else if (a.startsWith('--format=')) format = a.slice(9);
+    else if (a === '--json') format = 'json';
+    else if (a === '--no-memblock') memblock = false;
+    else if (a === '-I') {
+      const d = args[++i];
+      if (!d) { process.stderr.write(usage); return 2; }
+      dirs.push(path.resolve(d));
+    } else if (a.startsWith('-I') && a.length > 2) dirs.push(path.resolve(a.slice(2)));
+    else if (a === '-h' || a === '--help') { process.stdout.write(usage); return 0; }
+    else if (a.startsWith('-') || files.length === 2) { process.stderr.write(`dtmem compare: unexpected argument '${a}'\n${usage}`); return 2; }
+    else files.push(path.resolve(a));
+  }
+  if (files.length !== 2 || (format !== 'text' && format !== 'json')) { process.stderr.write(usage); return 2; }
+  const [board, logFile] = files as [string, string];
+  let logText: string;
+  try {
+    const buf = readFileSync(logFile);
+    if (buf.length > MAX_LOG_BYTES) throw new Error(`larger than ${MAX_LOG_BYTES >> 20} MiB`);
+    logText = buf.toString('utf8');
+  } catch (e) {
+    process.stderr.write(`dtmem compare: ${logFile}: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 2;
+  }
+  const log = parseBootLog(logText);
+  const notes: string[] = [];
+  if (!arch) {
+    arch = archOfLog(log) ?? (/arm64|aarch64/.test(board) ? 'arm64' : 'arm');
+    notes.push(`profile ${arch} (${log.kernelRelease ? `from the log's kernel ${log.kernelRelease}` : 'guessed; pass --arch'})`);
+  }
+  if (!ARCHES.includes(arch)) { process.stderr.write(`dtmem compare: unknown arch '${arch}'\n${usage}`); return 2; }
+  const cmdline = bootargs ?? log.commandLine ?? undefined;
+  if (bootargs !== undefined) notes.push(`simulated with --bootargs: ${bootargs}`);
+  else if (log.commandLine !== null) notes.push(`simulated with the log's command line: ${log.commandLine}`);
+  else notes.push('the log has no "Kernel command line:"; simulated with /chosen/bootargs');
+  const loaded = loadBoard(board, dirs);
+  for (const f of loaded.findings) process.stderr.write(formatFinding(f) + '\n');
+  if (!loaded.tree) return 2;
+  const sim = simulate(loaded.tree, { arch, ...(cmdline !== undefined ? { bootargs: cmdline } : {}), ...(loaded.dtbSize !== undefined ? { dtbSize: loaded.dtbSize } : {}) });
+  for (const f of sim.findings.filter((x) => x.severity === 'error')) process.stderr.write(formatFinding(f) + '\n');
+  const c = compareSimWithLog(sim, log, { memblock });
+  if (format === 'json') {
+    const info = { linux_version: log.linuxVersion, panic: log.panic, warnings: log.warnings };
+    process.stdout.write(JSON.stringify(comparisonJson(c, { board, log: logFile, arch, command_line: cmdline ?? null, notes, log_info: info }), null, 1) + '\n');
+  } else {
+    const head = [`dtmem compare: ${path.basename(board)} vs ${path.basename(logFile)}${log.linuxVersion ? ` (${log.kernelRelease})` : ''}`, ...notes];
+    process.stdout.write(formatComparisonText(c, head));
+  }
+  return c.agree ? 0 : 1;
+}
