@@ -223,7 +223,7 @@ export class Printer {
         while (i > 0 && (text.charCodeAt(i - 1) === 32 || text.charCodeAt(i - 1) === 9)) i--;
         if (i < start && (i === 0 || text.charCodeAt(i - 1) === 10)) this.append(text.slice(i, start));
       }
-    } else this.append(' ');
+    } else if (this.len > 0) this.append(' ');
   }
 
   /** Inserts text [from, to) of file `fid` verbatim (dtc /include/). */

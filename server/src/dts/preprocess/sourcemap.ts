@@ -93,7 +93,8 @@ export class SourceMapImpl implements SourceMap {
   /** Index of the segment containing output offset `off`, or -1. */
   segmentAt(off: number): number {
     const a = this.s.outStart;
-    if (off < 0 || off >= this.outLength || a.length === 0 || off < a[0]) return -1;
+    if (off < 0 || off >= this.outLength || a.length === 0) return -1;
+    if (off < a[0]) return 0; // leading white space belongs to the first token
     let lo = 0;
     let hi = a.length - 1;
     while (lo < hi) {
@@ -111,7 +112,7 @@ export class SourceMapImpl implements SourceMap {
     const s = this.s;
     if (s.kind[i] === K_COPY) {
       // Generated white space after the mirrored bytes maps to the end of the copied run.
-      const o = Math.min(s.srcStart[i] + (off - s.outStart[i]), s.srcEnd[i]);
+      const o = Math.max(s.srcStart[i], Math.min(s.srcStart[i] + (off - s.outStart[i]), s.srcEnd[i]));
       return { fid: s.file[i], offset: o, kind: K_COPY };
     }
     return { fid: s.file[i], offset: atEnd ? s.srcEnd[i] : s.srcStart[i], kind: K_EXPANSION };
