@@ -66,10 +66,12 @@ export async function startServer(opts: { root?: string; settings?: Record<strin
     list.push(p);
     diagnostics.set(p.uri, list);
   });
-  conn.onNotification((method: string, params: unknown) => {
-    notifications.push({ method, params });
-    if (method === 'window/logMessage') logs.push((params as { message: string }).message);
-  });
+  for (const method of ['window/logMessage', 'window/showMessage', 'dtmem/analyzed']) {
+    conn.onNotification(method, (params: unknown) => {
+      notifications.push({ method, params });
+      if (method === 'window/logMessage') logs.push((params as { message: string }).message);
+    });
+  }
   conn.onRequest(ConfigurationRequest.type, (p) => p.items.map(() => opts.settings ?? {}));
   conn.listen();
   const root = opts.root ?? FIXTURES;

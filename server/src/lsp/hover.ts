@@ -138,6 +138,22 @@ function expansionAt(a: Analysis, file: string, line: number, col: number): stri
 
 export function hover(a: Analysis, file: string, text: string | undefined, line: number, col: number): string | undefined {
   const hit = hitAt(a, file, line, col);
+  const w = text !== undefined ? wordAt(text, line, col) : undefined;
+  // A macro or label name under the cursor wins over the property around it.
+  if (w && hit?.kind !== 'reference' && hit?.kind !== 'include') {
+    const m = a.pre.macros.get(w.word);
+    if (m) {
+      const def = `#define ${m.name}${m.params ? `(${m.params.join(', ')})` : ''} ${m.body}`;
+      const exp = expansionAt(a, file, line, w.start);
+      const where = m.range ? `\n\nDefined in ${m.range.file.split('/').pop()}:${m.range.start.line + 1}` : '';
+      return ['```c', def, '```', exp && exp !== m.body ? `Expands here to: \`${exp.length > 300 ? exp.slice(0, 300) + '…' : exp}\`` : '', where].filter(Boolean).join('\n');
+    }
+    const n = a.compile.labels.get(w.word);
+    if (n) {
+      const where = n.range ? ` defined at ${n.range.file.split('/').pop()}:${n.range.start.line + 1}` : '';
+      return [`Label \`${w.word}\` → \`${nodePath(n)}\`${where}`, '', ...nodeHover(a, n).slice(1)].join('\n');
+    }
+  }
   if (hit?.kind === 'reference') {
     const t = hit.ref.target;
     if (!t) return `\`&${hit.ref.name}\`: **not found**`;
@@ -154,26 +170,6 @@ export function hover(a: Analysis, file: string, text: string | undefined, line:
       if (refs.length) return refs.map((r) => nodeHover(a, r.target!).join('\n')).join('\n\n---\n\n');
     }
   }
-  if (text !== undefined) {
-    const w = wordAt(text, line, col);
-    if (w) {
-      const m = a.pre.macros.get(w.word);
-      if (m) {
-        const def = `#define ${m.name}${m.params ? `(${m.params.join(', ')})` : ''} ${m.body}`;
-        const exp = expansionAt(a, file, line, w.start);
-        const where = m.range ? `\n\nDefined in ${m.range.file.split('/').pop()}:${m.range.start.line + 1}` : '';
-        return ['```c', def, '```', exp && exp !== m.body ? `Expands here to: \`${exp.length > 300 ? exp.slice(0, 300) + '…' : exp}\`` : '', where].filter(Boolean).join('\n');
-      }
-      const n = a.compile.labels.get(w.word);
-      if (n) {
-        const where = n.range ? ` defined at ${n.range.file.split('/').pop()}:${n.range.start.line + 1}` : '';
-        return [`Label \`${w.word}\` → \`${nodePath(n)}\`${where}`, '', ...nodeHover(a, n).slice(1)].join('\n');
-      }
-    }
-  }
-  if (hit?.kind === 'prop') {
-    const v = a.compile.valueRange(hit.prop);
-    return `\`${hit.prop.name}\` of \`${nodePath(hit.node)}\`: ${hit.prop.value.length} bytes${v ? '' : ''}`;
-  }
+  if (hit?.kind === 'prop') return `\`${hit.prop.name}\` of \`${nodePath(hit.node)}\`: ${hit.prop.value.length} bytes`;
   return undefined;
 }

@@ -40,7 +40,14 @@ export function regionsOf(sim: SimResult, tree: DtTree): Region[] {
   if (hit) return hit;
   const out: Region[] = [];
   const last = sim.steps[sim.steps.length - 1];
-  if (last) for (const m of last.memory) out.push({ kind: 'ram', name: 'System RAM', base: m.base, end: m.base + m.size });
+  // memblock.memory splits at no-map boundaries; the map shows contiguous RAM as one bank.
+  if (last) {
+    for (const m of last.memory) {
+      const prev = out[out.length - 1];
+      if (prev && prev.end === m.base) prev.end = m.base + m.size;
+      else out.push({ kind: 'ram', name: 'System RAM', base: m.base, end: m.base + m.size });
+    }
+  }
   tree.memreserves.forEach((m, i) => out.push({ kind: 'memreserve', name: `/memreserve/ #${i}`, base: m.address, end: m.address + m.size }));
   for (const rm of sim.rmem) {
     const { status, failed } = statusOf(rm.results);

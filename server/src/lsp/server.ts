@@ -53,12 +53,20 @@ function outlineOf(doc: TextDocument): Outline {
   return o;
 }
 
+/** An open document, or (for requests on files the client has not opened) the file on disk. */
+function docOf(uri: string): TextDocument | undefined {
+  const d = docs.get(uri);
+  if (d) return d;
+  const text = service.fs.session().readFile(uriToPath(uri));
+  return text === undefined ? undefined : TextDocument.create(uri, 'dts', 0, text);
+}
+
 /** The analysis for a document (waits for the first one, bounded). */
 async function analysisFor(uri: string) {
   const p = uriToPath(uri);
   const board = service.contextOf(p);
   if (!service.view(board)) await service.settled(board, 60000);
-  return { a: service.view(board), file: p, text: docs.get(uri)?.getText() };
+  return { a: service.view(board), file: p, text: docOf(uri)?.getText() };
 }
 
 connection.onInitialize((params: InitializeParams): InitializeResult => {
@@ -167,7 +175,7 @@ connection.onDocumentLinks(guard('links', [], async (p) => {
 }));
 
 connection.onDocumentSymbol(guard('symbols', [], async (p) => {
-  const doc = docs.get(p.textDocument.uri);
+  const doc = docOf(p.textDocument.uri);
   if (!doc) return [];
   const file = uriToPath(p.textDocument.uri);
   return documentSymbols(outlineOf(doc), service.view(service.contextOf(file)), file);
@@ -190,7 +198,7 @@ connection.onCodeLens(guard('code lens', [], async (p) => {
 }));
 
 connection.onFoldingRanges(guard('folding', [], (p) => {
-  const doc = docs.get(p.textDocument.uri);
+  const doc = docOf(p.textDocument.uri);
   return doc ? foldingRanges(outlineOf(doc)) : [];
 }));
 

@@ -1,0 +1,46 @@
+// dtmem's VS Code extension host entry (bundled to dist/client.js): starts the language server
+// (dist/server.js over node IPC), the status bar item and the language-client commands
+// (dtmem.showSimulation, dtmem.pickBoard). The webview commands (dtmem.showMemoryMap,
+// dtmem.showPageTables) are registered by the panels' module through lsp_client.ts.
+import * as vscode from 'vscode';
+import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node.js';
+import { AnalyzedNotification, type AnalyzedParams, type InitOptions } from '../../server/src/protocol.js';
+import { pickBoard, PICKS_KEY, showSimulation } from './commands.js';
+import { fireAnalyzed, onAnalyzed, setClient } from './lsp_client.js';
+import { StatusItem } from './status.js';
+
+let client: LanguageClient | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const module = context.asAbsolutePath('dist/server.js');
+  const serverOptions: ServerOptions = {
+    run: { module, transport: TransportKind.ipc },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6011'] } },
+  };
+  const initializationOptions: InitOptions = { boardPicks: context.workspaceState.get<Record<string, string>>(PICKS_KEY, {}) };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [{ scheme: 'file', language: 'dts' }],
+    synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/*.{dts,dtsi,dtso,h}') },
+    initializationOptions,
+  };
+  client = new LanguageClient('dtmem', 'dtmem', serverOptions, clientOptions);
+  setClient(client);
+
+  const status = new StatusItem();
+  context.subscriptions.push(
+    status,
+    vscode.window.onDidChangeActiveTextEditor(() => status.refresh()),
+    onAnalyzed((p) => status.update(p)),
+    vscode.commands.registerCommand('dtmem.showSimulation', showSimulation),
+    vscode.commands.registerCommand('dtmem.pickBoard', () => pickBoard(context)),
+  );
+  await client.start();
+  context.subscriptions.push(client.onNotification(AnalyzedNotification, (p: AnalyzedParams) => fireAnalyzed(p)));
+}
+
+export async function deactivate(): Promise<void> {
+  const c = client;
+  client = undefined;
+  setClient(undefined);
+  if (c) await c.stop();
+}
