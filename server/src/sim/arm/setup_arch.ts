@@ -74,7 +74,8 @@ function possibleCpus(ctx: BootContext, c: ArmConsts): number {
   return Math.max(1, Math.min(n, c.nrCpus));
 }
 
-/** reserve_initrd_mem: page-rounded, must be memory and not already reserved. */
+/** reserve_initrd_mem (init/initramfs.c in 6.1): page-rounded, must be memory and not already
+ * reserved (messages as the initrd-ovl boot printed them). */
 function reserveInitrd(ctx: BootContext): void {
   const initrd = ctx.args.initrd ?? ctx.initrd;
   if (!initrd || !initrd.size) return;
@@ -89,7 +90,9 @@ function reserveInitrd(ctx: BootContext): void {
     return;
   }
   if (mb.isRegionReserved(start, size)) {
-    log(ctx, 'arm_memblock_init', `INITRD: ${hex(start)}+${hex(size)} overlaps in-use memory region - disabling initrd`);
+    // pr_err ends with \n here, so the pr_cont(" - disabling initrd") is a line of its own
+    log(ctx, 'arm_memblock_init', `INITRD: ${hex(start)}+${hex(size)} overlaps in-use memory region`);
+    log(ctx, 'arm_memblock_init', ' - disabling initrd');
     ctx.findings.push({ severity: 'warning', code: 'initrd-overlap', message: `The initrd [${hex(start)}, +${hex(size)}) overlaps reserved memory: the kernel disables it.` });
     return;
   }
