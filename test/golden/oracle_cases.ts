@@ -91,6 +91,16 @@ export function buildTree(c: OracleCase): { tree: DtTree; errors: string[] } {
   return { tree: r.tree, errors: r.findings.filter((f) => f.severity === 'error').map((f) => `${f.code}: ${f.message}`) };
 }
 
+/** Where the oracle's boot loader put the DTB and (arm64) the kernel Image: inputs of the boot,
+ * recorded in oracle.dtb_addr / oracle.kernel_addr, passed as profile overrides. */
+export function loadOverrides(c: OracleCase): Record<string, unknown> {
+  const o = c.json.oracle as { dtb_addr?: string; kernel_addr?: string; boot_mode: string };
+  const out: Record<string, unknown> = {};
+  if (o.boot_mode === 'raw' && o.dtb_addr) out.dtbLoadAddr = o.dtb_addr;
+  if (c.arch === 'arm64' && o.boot_mode === 'raw' && o.kernel_addr) out.kernelLoadAddr = o.kernel_addr;
+  return out;
+}
+
 /** QEMU's -dtb path (boot mode `qemu`): load_device_tree enlarges the blob to (size + 10000) * 2. */
 export function kernelDtbSize(c: OracleCase, flatSize: number): number {
   return c.json.oracle.boot_mode === 'qemu' ? (c.json.oracle.dtb_bytes + 10000) * 2 : flatSize;

@@ -62,8 +62,8 @@ export function linearMap(ctx: BootContext, memstart: bigint, image: ReturnType<
       mappings.push({ va: va(s), pa: s, size: e - s, granule: ctx.profile.pageSize, attrs: 'PAGE_KERNEL (RW, XN)' + (rodataFull ? ', rodata=full: 4K pages' : '') });
     }
   }
-  const kernelInMemory = mb.memory.some((r) => !(r.flags & MEMBLOCK_NOMAP) && r.base < ke && ks < r.base + r.size);
-  if (kernelInMemory) {
+  // map_mem maps the kernel-text alias unconditionally, even when no memory node covers it
+  {
     touch(ks - memstart, ke - memstart, true);
     mappings.push({ va: va(ks), pa: ks, size: ke - ks, granule: SZ_2M, attrs: 'PAGE_KERNEL (XN), read-only after mark_linear_text_alias_ro', note: 'linear alias of the kernel text/rodata: 2 MiB blocks where aligned, 4 KiB pages at the edges' });
   }
