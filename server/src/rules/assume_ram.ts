@@ -2,8 +2,8 @@
 // boot loader (`reg = <0x80000000 0>` or no memory node); the kernel would then see whatever the
 // boot loader writes. To still predict the reserved-memory outcomes, callers (CLI, corpus run,
 // analyzeBoard) may simulate a copy of the tree with ONE assumed RAM bank: from the memory node's
-// base (else the lowest static region, 256 MiB aligned, else 0x80000000) up to the end of the
-// highest static region rounded to 1 GiB, at least 2 GiB, within the root's address cells.
+// base (else the lowest static region or alloc-ranges window, 256 MiB aligned, else 0x80000000)
+// up to the end of the highest one rounded to 1 GiB, at least 2 GiB, within the root's address cells.
 // Rules that judge RAM itself (rmem-outside-ram, chosen-initrd) stay silent on an assumed bank and
 // `memory-size-unknown` says what was assumed. This is an input assumption, not kernel logic.
 import { getProp, readRegs, readString, type DtNode, type DtTree } from '../dts/tree.js';
@@ -42,13 +42,17 @@ export function assumeRam(tree: DtTree): { tree: DtTree; assumed?: { base: bigin
   let lo: bigint | undefined;
   let hi = 0n;
   const rmn = reservedMemory(tree);
+  const note = (base: bigint, size: bigint) => {
+    if (!size) return;
+    if (lo === undefined || base < lo) lo = base;
+    if (base + size > hi) hi = base + size;
+  };
   for (const c of rmn?.children ?? []) {
-    const reg = getProp(c, 'reg');
-    if (!reg || !isAvailable(c)) continue;
-    for (const r of readRegs(reg.value, addr, size)) {
-      if (!r.size) continue;
-      if (lo === undefined || r.base < lo) lo = r.base;
-      if (r.base + r.size > hi) hi = r.base + r.size;
+    if (!isAvailable(c)) continue;
+    // static regions and the windows of dynamic ones both say where the board's RAM is
+    for (const name of ['reg', 'alloc-ranges']) {
+      const p = getProp(c, name);
+      if (p) for (const r of readRegs(p.value, addr, size)) note(r.base, r.size);
     }
   }
   let base = memBase ?? (lo !== undefined ? (lo / (256n << 20n)) * (256n << 20n) : 0x80000000n);

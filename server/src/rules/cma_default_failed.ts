@@ -19,8 +19,10 @@ export const cmaDefaultFailed: Rule = {
     const chosen = findNode(ctx.tree, '/chosen');
     const bootargs = chosen && getProp(chosen, 'bootargs');
     const fromDt = !!bootargs && /(^|\s)cma=/.test(new TextDecoder().decode(bootargs.value));
-    const f: RuleFinding = finding('error', this.code, fromDt ? chosen : undefined,
-      `${lines.map((l) => `"cma: ${l}"`).join(', ')}: the default CMA area is not created, so dma_alloc_* falls back to normal pages and large contiguous allocations fail${boundary ? '; on this kernel a fixed cma=size@base must lie wholly in lowmem or wholly in highmem' : ''}.`,
+    // from cma= it is the user's setting (error); from CONFIG_CMA_SIZE_MBYTES it is the profile's
+    const fromCmdline = /(^|\s)cma=/.test(sim.commandLine);
+    const f: RuleFinding = finding(fromCmdline ? 'error' : 'warning', this.code, fromDt ? chosen : undefined,
+      `${lines.map((l) => `"cma: ${l}"`).join(', ')}: the default CMA area is not created, so dma_alloc_* falls back to normal pages and large contiguous allocations fail${fromCmdline ? '' : ` (the size is this kernel's CONFIG_CMA_SIZE_MBYTES = ${sim.profile.cmaSizeMbytes} MiB; cma= on the command line changes it)`}${boundary ? '; on this kernel a fixed cma=size@base must lie wholly in lowmem or wholly in highmem' : ''}.`,
       fromDt ? bootargs!.range : undefined);
     return [f];
   },

@@ -53,7 +53,8 @@ export const rmemAllocFailed: Rule = {
         for (const w of windows.length ? windows : [{ from: 0n, to: (1n << 64n) - 1n }]) {
           const g = largestFree(snap, w.from, w.to === 0n ? (1n << 64n) - 1n : w.to);
           const win = w.to >= (1n << 32n) - 1n && w.from === 0n ? 'RAM' : `[${hex(w.from)}-${hex(w.to - 1n)}]`;
-          gaps.push(g ? `largest free gap in ${win}: ${sizeStr(g.end - g.start)} at ${hex(g.start)}` : `no free memory in ${win}`);
+          const hasRam = snap.memory.some((m) => m.base < (w.to === 0n ? (1n << 64n) - 1n : w.to) && w.from < m.base + m.size);
+          gaps.push(g ? `largest free gap in ${win}: ${sizeStr(g.end - g.start)} at ${hex(g.start)}` : hasRam ? `no free memory in ${win}` : `${win} contains no RAM`);
         }
       }
       const line = rm.messages.find((m) => m.includes('failed to allocate'));

@@ -25,20 +25,16 @@ export const rmemNomapBusy: Rule = {
         const related: { range: SourceRange; message: string }[] = [];
         const holders: string[] = [];
         const bootHolders: string[] = [];
+        // DT holders: plain static regions scanned before this one (sim.rmem is in scan order);
+        // no-map regions are only marked, and /memreserve/ is reserved after the scan in 6.1
         for (const other of sim.rmem) {
-          if (other === rm || other.kind !== 'static') continue;
+          if (other === rm) break;
+          if (other.kind !== 'static' || other.nomap) continue;
           if (other.regs.some((r) => r.size > 0n && r.base < end && base < r.base + r.size)) {
             holders.push(other.name);
             if (other.node.range) related.push({ range: other.node.range, message: `${other.name} is reserved here first` });
           }
         }
-        for (const m of ctx.tree.memreserves) {
-          if (m.size > 0n && m.address < end && base < m.address + m.size) {
-            holders.push(`/memreserve/ ${hex(m.address)} ${hex(m.size)}`);
-            if (m.range) related.push({ range: m.range, message: '/memreserve/ reserves this range first' });
-          }
-        }
-        // the simulator's memblock owners (kernel image, DTB, initrd, ...)
         // the snapshot right after the reserved-memory scan (kernel image and DTB included);
         // dynamic regions allocated later may sit on the refused range and are not holders
         const snap = sim.steps.find((s) => /memblock_init/.test(s.step)) ?? sim.steps.find((s) => s.reserved.length);
