@@ -77,3 +77,43 @@ test('every node and property has a range; nodes list every definition', () => {
   for (const p of r.tree.root.props) assert.ok(p.range, p.name);
   assert.ok(r.tree.memreserves.every((m) => m.range));
 });
+
+test('/plugin/: orphan fragments, __fixups__ and __local_fixups__ exactly as dtc 1.6.1', () => {
+  const src = `/dts-v1/;
+/plugin/;
+&{/} { top = <&local &ext 1>, &local; };
+&target { a = <&local>; n { b = <2 &ext2 &local>; }; };
+/ { local: lnode { c = &local, <&local>; }; };
+`;
+  assert.equal(dump(src), `node /
+node /fragment@0
+prop target-path 2f00
+node /fragment@0/__overlay__
+prop top 00000001ffffffff000000012f6c6e6f646500
+node /fragment@1
+prop target ffffffff
+node /fragment@1/__overlay__
+prop a 00000001
+node /fragment@1/__overlay__/n
+prop b 00000002ffffffff00000001
+node /lnode
+prop c 2f6c6e6f64650000000001
+prop phandle 00000001
+node /__fixups__
+prop ext 2f667261676d656e7440302f5f5f6f7665726c61795f5f3a746f703a3400
+prop target 2f667261676d656e7440313a7461726765743a3000
+prop ext2 2f667261676d656e7440312f5f5f6f7665726c61795f5f2f6e3a623a3400
+node /__local_fixups__
+node /__local_fixups__/fragment@0
+node /__local_fixups__/fragment@0/__overlay__
+prop top 00000000
+node /__local_fixups__/fragment@1
+node /__local_fixups__/fragment@1/__overlay__
+prop a 00000000
+node /__local_fixups__/fragment@1/__overlay__/n
+prop b 00000008
+node /__local_fixups__/lnode
+prop c 00000007
+`);
+  assert.deepEqual(compile(src).findings, []);
+});

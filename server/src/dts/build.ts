@@ -4,6 +4,7 @@
 import type { DtsAst, ParseError, PropDef } from './ast.js';
 import { mergeAst } from './merge.js';
 import { runFixups } from './phandle.js';
+import { addOverlayFixups } from './overlay.js';
 import type { LNode } from './livetree.js';
 import type { OffsetMap } from './srcmap.js';
 import type { DtNode, DtProp, DtTree, Finding, SourceRange } from './tree.js';
@@ -42,6 +43,7 @@ export function toFinding(e: ParseError, map: OffsetMap): Finding {
 export function buildTree(ast: DtsAst, map: OffsetMap): BuildResult {
   const merged = mergeAst(ast);
   const fix = runFixups(merged.root, merged.index, ast.plugin);
+  if (ast.plugin) addOverlayFixups(merged.root, fix.refs);
   const findings: Finding[] = [];
   for (const e of [...ast.errors, ...merged.errors, ...fix.errors]) findings.push(toFinding(e, map));
 

@@ -188,11 +188,7 @@ class CstWalker {
     }
     node.nameStart = ref!.start;
     node.nameEnd = ref!.end;
-    if (!this.state.seenBody) {
-      this.ast.errors.push({ code: 'label-undefined', message: `Label or path ${ref!.text} not found`, start: ref!.start, end: ref!.end, severity: 'error' });
-      this.state.seenBody = true;
-      return;
-    }
+    this.state.seenBody = true;
     const st: DtsAst['statements'][number] = { kind: 'extend', target: { ref: ref!.text, start: ref!.start, end: ref!.end }, node };
     if (labels.length) st.label = labels[0];
     this.ast.statements.push(st);

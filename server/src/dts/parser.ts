@@ -153,8 +153,7 @@ export class DtsParser implements ExprContext {
           const node = this.nodeBody('', [], start, t.start, t.end, false);
           const st: TopStatement = { kind: 'extend', target, node };
           if (labels.length) st.label = labels[0];
-          if (!seenBody) this.error('label-undefined', `Label or path ${t.text} not found`, t.start, t.end);
-          else ast.statements.push(st);
+          ast.statements.push(st);
           seenBody = true;
           continue;
         }
