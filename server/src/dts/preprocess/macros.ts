@@ -133,14 +133,11 @@ export function macroBodyText(m: Macro): string {
 export function sameDefinition(a: Macro, b: Macro): boolean {
   if (a.fn !== b.fn || a.variadic !== b.variadic || a.params.join(',') !== b.params.join(',')) return false;
   if (a.body.length !== b.body.length) return false;
+  const mask = F_PREV_WHITE | F_PASTE_LEFT | F_STRINGIFY;
   for (let i = 0; i < a.body.length; i++) {
     const x = a.body[i];
     const y = b.body[i];
-    if (x.t !== y.t || x.s !== y.s || (x.f & ~0) !== (y.f & ~0)) {
-      if (x.t !== y.t || x.s !== y.s) return false;
-      const mask = F_PREV_WHITE | F_PASTE_LEFT | F_STRINGIFY;
-      if ((x.f & mask) !== (y.f & mask)) return false;
-    }
+    if (x.t !== y.t || x.s !== y.s || (x.f & mask) !== (y.f & mask)) return false;
   }
   return true;
 }
