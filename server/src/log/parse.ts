@@ -73,65 +73,62 @@ export function parseMessages(msgs: LogMessage[]): BootLogFacts {
     dump = null;
   };
 
+  /** Unrecognised lines since the open dump or block last matched: other output interleaved in a
+   * serial capture does not end them, a recognised kernel line or a long gap does. */
+  let misses = 0;
   for (const m of msgs) {
     const t = m.text;
-    if (dump) {
-      if (dump.take(t)) continue;
-      finishDump();
-    }
-    // memblock=debug lines come first: they are the bulk of the log.
-    if (t.startsWith('memblock_')) {
-      const ev = parseMemblockLine(t, stage);
-      if (ev) {
-        if (pendingAlloc && isAllocReserve(pendingAlloc, ev)) {
-          pendingAlloc.result = ev.range!;
-          pendingAlloc = null;
-          continue;
-        }
-        pendingAlloc = ev.op === 'alloc' ? ev : null;
-        if (events.length < MAX_ITEMS) events.push(ev);
-        continue;
-      }
-    }
-    if (block) {
-      let mm: RegExpExecArray | null;
-      if (block === 'zones' && (mm = ZONE_RE.exec(t))) {
-        f.zones!.set(mm[1]!, mm[2] ? range(mm[2], mm[3]!) : null);
-        evidence(m);
-        continue;
-      }
-      if (block === 'movable' && (mm = MOVABLE_NODE_RE.exec(t))) {
-        f.movableZoneStart.push({ node: Number(mm[1]), start: BigInt(mm[2]!) });
-        evidence(m);
-        continue;
-      }
-      if (block === 'early' && (mm = EARLY_NODE_RE.exec(t))) {
-        f.earlyMemoryNodeRanges.push({ node: Number(mm[1]), range: range(mm[2]!, mm[3]!) });
-        evidence(m);
-        continue;
-      }
-      block = null;
-    }
-    if (t === 'MEMBLOCK configuration:') {
-      dump = new MemblockDumpReader(stage);
+    if (dump && dump.take(t)) {
+      misses = 0;
       continue;
     }
-    if (rmem.take(t)) {
+    if (block && takeBlock(f, block, m, evidence)) {
+      misses = 0;
+      continue;
+    }
+    let recognized = true;
+    let entered = false;
+    if (t.startsWith('memblock_') && parseMemblockLine(t, stage)) {
+      // memblock=debug lines are the bulk of the log.
+      const ev = parseMemblockLine(t, stage)!;
+      if (pendingAlloc && isAllocReserve(pendingAlloc, ev)) {
+        pendingAlloc.result = ev.range!;
+        pendingAlloc = null;
+      } else {
+        pendingAlloc = ev.op === 'alloc' ? ev : null;
+        if (events.length < MAX_ITEMS) events.push(ev);
+      }
+    } else if (t === 'MEMBLOCK configuration:') {
+      finishDump();
+      dump = new MemblockDumpReader(stage);
+      block = null;
+      misses = 0;
+      continue;
+    } else if (rmem.take(t)) {
       // A reserved-memory message after a request ends it: the allocation failed (its
       // failure message is printed right after the request).
       pendingAlloc = null;
       evidence(m);
-      continue;
+    } else {
+      recognized = parseOther(f, m, rmem, evidence, (sec) => {
+        entered = true;
+        if (sec === 'zones') {
+          f.zones = new Map();
+          stage = 'zones_printed';
+        }
+        block = sec === 'zonelists' || sec === 'mem_init' ? null : sec;
+        if (sec === 'zonelists') stage = 'zonelists_built';
+        if (sec === 'mem_init') stage = 'mem_init_printed';
+      });
     }
-    parseOther(f, m, rmem, evidence, (s) => {
-      if (s === 'zones') {
-        f.zones = new Map();
-        stage = 'zones_printed';
-      }
-      block = s === 'zonelists' || s === 'mem_init' ? null : s;
-      if (s === 'zonelists') stage = 'zonelists_built';
-      if (s === 'mem_init') stage = 'mem_init_printed';
-    });
+    if (recognized) {
+      finishDump();
+      if (!entered) block = null;
+      misses = 0;
+    } else if ((dump || block) && ++misses > MAX_GAP) {
+      finishDump();
+      block = null;
+    }
   }
   finishDump();
   f.reservedMem.messages = rmem.messages;
@@ -143,8 +140,28 @@ export function parseMessages(msgs: LogMessage[]): BootLogFacts {
 
 type Section = 'zones' | 'movable' | 'early' | 'zonelists' | 'mem_init';
 
+/** Unrelated lines tolerated inside a block or dump before it is considered over. */
+const MAX_GAP = 16;
+
+/** One indented line of the open block (free_area_init's zone, movable and node lists). */
+function takeBlock(f: BootLogFacts, block: 'zones' | 'movable' | 'early', m: LogMessage, evidence: (m: LogMessage) => void): boolean {
+  const t = m.text;
+  let mm: RegExpExecArray | null;
+  if (block === 'zones' && (mm = ZONE_RE.exec(t))) {
+    f.zones!.set(mm[1]!, mm[2] ? range(mm[2], mm[3]!) : null);
+  } else if (block === 'movable' && (mm = MOVABLE_NODE_RE.exec(t))) {
+    f.movableZoneStart.push({ node: Number(mm[1]), start: BigInt(mm[2]!) });
+  } else if (block === 'early' && (mm = EARLY_NODE_RE.exec(t))) {
+    f.earlyMemoryNodeRanges.push({ node: Number(mm[1]), range: range(mm[2]!, mm[3]!) });
+  } else {
+    return false;
+  }
+  evidence(m);
+  return true;
+}
+
 /** The one-line facts. `enter` reports a line that opens a block or moves the boot stage on. */
-function parseOther(f: BootLogFacts, m: LogMessage, rmem: RmemReader, evidence: (m: LogMessage) => void, enter: (s: Section) => void): void {
+function parseOther(f: BootLogFacts, m: LogMessage, rmem: RmemReader, evidence: (m: LogMessage) => void, enter: (s: Section) => void): boolean {
   const t = m.text;
   let mm: RegExpExecArray | null;
   if (t === 'Zone ranges:') {
@@ -180,7 +197,9 @@ function parseOther(f: BootLogFacts, m: LogMessage, rmem: RmemReader, evidence: 
   } else if (t.startsWith('cma: ')) {
     const s = t.slice(5);
     f.cma.messages.push(s);
-    f.cma.errors.push(s);
+    // cma_init_reserved_mem's "Not enough slots" belongs to a reserved-memory node, whose
+    // `compatible matching fail` reports it; the rest are failures of a cma= or default area.
+    if (!s.startsWith('Not enough slots')) f.cma.errors.push(s);
     const a = /^CMA area (\S+) could not be activated$/.exec(s);
     if (a) rmem.activationFailed(a[1]!, t);
     evidence(m);
@@ -214,7 +233,10 @@ function parseOther(f: BootLogFacts, m: LogMessage, rmem: RmemReader, evidence: 
     if (f.panic === null) f.panic = mm[1]!;
   } else if (isWarning(t)) {
     f.warnings.push(t);
+  } else {
+    return false;
   }
+  return true;
 }
 
 function nodeRange(mm: RegExpExecArray): NodeRangeFact {

@@ -40,9 +40,9 @@ export class RmemReader {
   /** Consumes `text` when it is a reserved-memory message; returns whether it did. */
   take(text: string): boolean {
     if (this.overlapNext) {
-      this.overlapNext = false;
       const m = new RegExp(`^(\\S+) \\(${HEX}--${HEX}\\) overlaps with (\\S+) \\(${HEX}--${HEX}\\)$`).exec(text);
       if (m) {
+        this.overlapNext = false;
         this.messages.push(text);
         this.overlaps.push({ a: m[1]!, aStart: BigInt(m[2]!), aEndExcl: BigInt(m[3]!), b: m[4]!, bStart: BigInt(m[5]!), bEndExcl: BigInt(m[6]!) });
         // Both regions of the pair are in conflict (__rmem_check_for_overlap names both).
@@ -52,6 +52,7 @@ export class RmemReader {
       }
     }
     let m: RegExpExecArray | null;
+    if (/^(?:OF: reserved mem: |OF: fdt: Reserved memory: |Reserved memory: )/.test(text)) this.overlapNext = false;
     if (text.startsWith('OF: reserved mem: ')) {
       const s = text.slice('OF: reserved mem: '.length);
       if (s === 'OVERLAP DETECTED!') {
