@@ -204,6 +204,14 @@ function defaults(lpae: boolean): ArmConsts {
   };
 }
 
+/** DT machine descriptors of the Debian armmp kernels that set .dma_zone_size (setup_dma_zone):
+ * the root `compatible` selects them (of_flat_dt_match_machine); every other board uses the
+ * generic DT machine (no DMA zone limit). bcm2711 (Raspberry Pi 4) was checked on the oracle with
+ * a root compatible of "brcm,bcm2711": default CMA below 0x80000000, swiotlb on LPAE with 2G. */
+export const MACHINE_DMA_ZONE: { compatible: string; name: string; dmaZoneSize: bigint }[] = [
+  { compatible: 'brcm,bcm2711', name: 'BCM2711', dmaZoneSize: 1n << 30n },
+];
+
 /** The arm constants for `profile` (arm or arm-lpae), with profile.extra overrides applied
  * (keys as in ArmConsts; numbers/strings are converted where the field is a bigint). */
 export function armConsts(profile: Profile): ArmConsts {

@@ -37,7 +37,7 @@ function firstChunkAllocs(tmpAddrOffset: bigint, mapSize: bigint): bigint[] {
   return [92n + longs(regionPages) * 4n, longs(regionBits) * 4n, longs(regionBits + 1n) * 4n, regionPages * 32n];
 }
 
-export function setupPerCpuAreas(mb: Memblock, c: ArmConsts, physOffset: bigint, nrCpus: number): PercpuResult {
+export function setupPerCpuAreas(mb: Memblock, c: ArmConsts, physOffset: bigint, nrCpus: number, maxDmaVirt = 0xffffffffn): PercpuResult {
   const cl = c.callers;
   const n = BigInt(Math.max(1, Math.min(nrCpus, c.nrCpus)));
   const alloc = (size: bigint, align: bigint, caller: string, what: string, from = 0n) =>
@@ -51,7 +51,7 @@ export function setupPerCpuAreas(mb: Memblock, c: ArmConsts, physOffset: bigint,
   const areas = alloc(PAGE, 64n, cl.pcpuAreas!, 'percpu areas');
   // pcpu_fc_alloc: memblock_alloc_from(size, atom, __pa(MAX_DMA_ADDRESS)); the lower bound is
   // above lowmem, so memblock_alloc_internal retries from 0.
-  const maxDmaPa = 0xffffffffn - c.pageOffset + physOffset; // __pa(MAX_DMA_ADDRESS = 0xffffffff)
+  const maxDmaPa = maxDmaVirt - c.pageOffset + physOffset; // __pa(MAX_DMA_ADDRESS)
   const base = alloc(n * unitSize, PAGE, cl.pcpuUnits!, 'percpu first chunk', maxDmaPa);
   for (let i = 0n; i < n; i++) mb.physFree(base + i * unitSize + sizeSum, unitSize - sizeSum, cl.pcpuFreeTail!);
   const pagesPerCpu = unitSize / PAGE;

@@ -7,13 +7,13 @@
 //   unflatten_device_tree, setup_command_line, setup_per_cpu_areas, vfs_caches_init_early, and
 //   mem_init with the `Memory:` line. Shared steps (memory scan, reserved-memory, CMA) are the
 //   core modules'; this file supplies the arm-specific parts and their order.
-import { getProp, readString, type DtNode } from '../../dts/tree.js';
+import { getProp, readString, readStrings, type DtNode } from '../../dts/tree.js';
 import { scanMemory, rootCells, memCell } from '../fdt_scan.js';
 import { earlyInitFdtScanReservedMem } from '../of_reserved_mem.js';
 import { cmaActivate, dmaContiguousReserve } from '../cma.js';
 import { ALLOC_ACCESSIBLE, NUMA_NO_NODE } from '../memblock.js';
 import type { BootContext } from '../types.js';
-import { armConsts, type ArmConsts } from './consts.js';
+import { armConsts, MACHINE_DMA_ZONE, type ArmConsts } from './consts.js';
 import { adjustLowmemBounds, applyMemParams, memRanges, vmallocMin } from './lowmem.js';
 import { finalLinearMap, pagingInit } from './mmu.js';
 import { bootmemInit, unavailablePages, zoneInfos, type ZonesResult } from './zones.js';
@@ -119,9 +119,14 @@ export function armSetupArch(ctx: BootContext): void {
   mb.debug = ctx.args.memblockDebug;
   if (ctx.args.mem.length) applyMemParams(mb, c, physOffset, ctx.args.mem, (m) => log(ctx, 'early_mem', m));
   const vmin = vmallocMin(c, ctx.args.vmalloc, (m) => log(ctx, 'early_vmalloc', m));
-  // setup_dma_zone: the generic DT machine has no dma_zone_size
-  const armDmaLimit = 0xffffffffn;
+  // setup_dma_zone: the machine descriptor's dma_zone_size (none for the generic DT machine)
+  const compat = readStrings(ctx.tree.root, 'compatible') ?? [];
+  const mach = MACHINE_DMA_ZONE.find((m) => compat.includes(m.compatible));
+  const armDmaLimit = mach ? physOffset + mach.dmaZoneSize - 1n : 0xffffffffn;
   const armDmaPfnLimit = armDmaLimit >> 12n;
+  // MAX_DMA_ADDRESS (asm/dma.h), used as percpu's lower bound
+  const maxDmaVirt = mach && mach.dmaZoneSize < 0x100000000n - c.pageOffset ? c.pageOffset + mach.dmaZoneSize : 0xffffffffn;
+  if (mach) log(ctx, 'setup_dma_zone', `machine ${mach.name}: ZONE_DMA limited to ${mach.dmaZoneSize >> 20n} MiB (arm_dma_limit ${'0x' + armDmaLimit.toString(16)})`);
 
   const b1 = adjustLowmemBounds(mb, c, physOffset, vmin);
   ctx.state.lowmemLimitEarly = b1.lowmemLimit;
@@ -180,7 +185,7 @@ export function armSetupArch(ctx: BootContext): void {
   const cmdLen = BigInt(new TextEncoder().encode(ctx.args.raw).length + 1);
   mb.allocTryNid(cmdLen, 64n, 0n, ALLOC_ACCESSIBLE, NUMA_NO_NODE, c.callers.cmdline1!, 'saved_command_line');
   mb.allocTryNid(cmdLen, 64n, 0n, ALLOC_ACCESSIBLE, NUMA_NO_NODE, c.callers.cmdline2!, 'static_command_line');
-  const pcpu = setupPerCpuAreas(mb, c, physOffset, possibleCpus(ctx, c));
+  const pcpu = setupPerCpuAreas(mb, c, physOffset, possibleCpus(ctx, c), maxDmaVirt);
   log(ctx, 'setup_per_cpu_areas', pcpu.message);
   log(ctx, 'build_all_zonelists', `Built 1 zonelists, mobility grouping on.  Total pages: ${z.totalPages}`);
   ctx.result.totalPages = z.totalPages;
