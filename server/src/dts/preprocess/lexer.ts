@@ -185,7 +185,8 @@ export function lexText(path: string, text: string): LexedFile {
   const toks: Tok[] = [];
   const problems: LexedFile['problems'] = [];
   const n = s.length;
-  let i = 0;
+  // A UTF-8 byte order mark is not part of the text (libcpp skips it when reading the file).
+  let i = s.charCodeAt(0) === 0xfeff ? 1 : 0;
   let flags = F_BOL;
   // Maps a clean offset back to the original text.
   let seg = 0;
