@@ -15,7 +15,7 @@ import { adjustLowmemBounds, armAddMemory, vmallocMin } from '../../server/src/s
 import { usemapSize } from '../../server/src/sim/arm/zones.js';
 import { unflattenSize, aliasAllocSizes } from '../../server/src/sim/arm/unflatten.js';
 import { setupPerCpuAreas } from '../../server/src/sim/arm/percpu.js';
-import { buildTree, kernelDtbSize, loadCases } from '../golden/oracle_cases.js';
+import { buildTree, kernelDtbSize, loadCases, type OracleCase, type OracleJson } from '../golden/oracle_cases.js';
 
 const arm = armConsts(resolveProfile('arm'));
 const lpae = armConsts(resolveProfile('arm-lpae'));
@@ -114,10 +114,21 @@ test('percpu first chunk: 18 pages/cpu s45012 r8192 d20524 u73728 (arm), 19 page
 // Every arm/arm-lpae oracle boot (shared oracle + test/golden's own runs): the simulated
 // memblock=debug trace must equal the kernel's line for line, and the Memory: line, Total pages
 // and zone ranges must match.
-const cases = loadCases().filter((c) => c.arch !== 'arm64');
+const cases: OracleCase[] = loadCases().filter((c) => c.arch !== 'arm64');
+// plus the arm engineer's own boots (test/unit/arm-oracle: ragged no-map edges, extra banks,
+// aliases + 3 CPUs, initrd, vmalloc=/mem=/movablecore=/kernelcore=/crashkernel=, bcm2711 machine)
+const OWN = join(__dirname, 'arm-oracle');
+for (const line of readFileSync(join(OWN, 'cases', 'manifest.txt'), 'utf8').split('\n')) {
+  if (!line.trim() || line.startsWith('#')) continue;
+  const [name, fragment] = line.split('|').map((x) => x.trim());
+  for (const arch of ['arm', 'arm-lpae'] as const) {
+    const jf = join(OWN, 'results', arch, `${name}.json`);
+    if (existsSync(jf)) cases.push({ name: name!, arch, root: OWN, json: JSON.parse(readFileSync(jf, 'utf8')) as OracleJson, fragment: fragment ?? 'none' });
+  }
+}
 
 test('arm oracle cases are present', () => {
-  assert.ok(cases.length >= 58, `only ${cases.length} arm/arm-lpae oracle results found`);
+  assert.ok(cases.length >= 100, `only ${cases.length} arm/arm-lpae oracle results found`);
 });
 
 for (const c of cases) {
