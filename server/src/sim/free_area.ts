@@ -16,6 +16,8 @@ export interface ZoneLimit {
 
 export interface FreeAreaResult {
   zones: ZoneInfo[];
+  /** The `Zone ranges:` lines (arch limits, not node-clamped): null for an empty zone. */
+  zoneRanges: { name: string; range: { start: bigint; end: bigint } | null }[];
   nodeStartPfn: bigint;
   nodeEndPfn: bigint;
   movableStartPfn?: bigint;
@@ -176,7 +178,8 @@ export function freeAreaInit(ctx: BootContext, limits: ZoneLimit[]): FreeAreaRes
   for (const z of zones) if (!z.spanned) z.memmapPages = 0n;
   unavailableRanges(ctx, zones, ranges);
   const totalPages = zones.reduce((a, z) => a + z.managed, 0n);
-  const res: FreeAreaResult = { zones, nodeStartPfn: nodeStart, nodeEndPfn: nodeEnd, nrKernelPages: nrKernel, nrAllPages: nrAll, totalPages, presentPages: totalPresent };
+  const zoneRanges = limits.map((z, i) => ({ name: z.name as string, range: low[i] === high[i] ? null : { start: low[i]! * ps, end: high[i]! * ps - 1n } }));
+  const res: FreeAreaResult = { zones, zoneRanges, nodeStartPfn: nodeStart, nodeEndPfn: nodeEnd, nrKernelPages: nrKernel, nrAllPages: nrAll, totalPages, presentPages: totalPresent };
   if (movable !== undefined) res.movableStartPfn = movable;
   if (p.deferredStructPageInit) {
     const d = firstDeferredPfn(ctx, zones, ranges, nodeEnd);

@@ -7,6 +7,7 @@ import { dmaContiguousReserve } from '../cma.js';
 import { isAvailable } from '../fdt_scan.js';
 import { freeAreaInit, memPfnRanges, type FreeAreaResult } from '../free_area.js';
 import type { BootContext } from '../types.js';
+import { memparse } from '../bootargs.js';
 
 const U64 = (1n << 64n) - 1n;
 const fmt18 = (v: bigint) => '0x' + v.toString(16).padStart(16, '0');
@@ -190,6 +191,101 @@ export function zoneSizesInit(ctx: BootContext): { fa: FreeAreaResult; dmaLimit:
     { name: 'Normal', maxPfn },
   ]);
   return { fa, dmaLimit: dmaLimit || dma32, maxPfn };
+}
+
+/** kernel/crash_core.c parse_crashkernel*: the last crashkernel= without (suffix) or with the
+ * given suffix; `size[@offset]` or `start-[end]:size,…[@offset]` against system RAM. */
+function parseCrashkernel(ctx: BootContext, suffix: '' | ',high' | ',low'): { size: bigint; base: bigint } | 'enoent' | 'invalid' {
+  const all = ctx.args.params.filter((x) => x.name === 'crashkernel' && x.value !== undefined).map((x) => x.value!);
+  const pick = all.filter((v) => (suffix ? v.endsWith(suffix) : !v.endsWith(',high') && !v.endsWith(',low'))).pop();
+  if (pick === undefined) return 'enoent';
+  const v = suffix ? pick.slice(0, -suffix.length) : pick;
+  if (v.includes(':')) {
+    const ram = ctx.memblock.physMemSize();
+    let chosen: bigint | undefined;
+    let rest = v;
+    const at = v.lastIndexOf('@');
+    let base = 0n;
+    if (at > v.lastIndexOf(':')) {
+      base = memparse(v, at + 1).value;
+      rest = v.slice(0, at);
+    }
+    for (const part of rest.split(',')) {
+      const m = /^([^-]+)-([^:]*):(.+)$/.exec(part);
+      if (!m) return 'invalid';
+      const start = memparse(m[1]!).value;
+      const end = m[2] ? memparse(m[2]).value : undefined;
+      if (ram >= start && (end === undefined || ram < end)) {
+        chosen = memparse(m[3]!).value;
+        break;
+      }
+    }
+    return chosen === undefined ? { size: 0n, base } : { size: chosen, base };
+  }
+  const sz = memparse(v);
+  if (sz.end === 0) return 'invalid';
+  const base = v[sz.end] === '@' ? memparse(v, sz.end + 1).value : 0n;
+  return { size: sz.value, base };
+}
+
+/** arch/arm64/mm/init.c reserve_crashkernel (6.1, with the ,high/,low fallbacks). */
+export function reserveCrashkernel(ctx: BootContext, dmaLimit: bigint): void {
+  const mb = ctx.memblock;
+  const ps = ctx.profile.pageSize;
+  const SZ_2M = 1n << 21n;
+  const lowMax = dmaLimit;
+  const highMax = 0n; // MEMBLOCK_ALLOC_ACCESSIBLE
+  const log = (text: string) => ctx.log.push({ step: 'reserve_crashkernel', text });
+  let crashMax = lowMax;
+  let lowSize = 0n;
+  let r = parseCrashkernel(ctx, '');
+  if (r === 'enoent') {
+    const h = parseCrashkernel(ctx, ',high');
+    if (h === 'enoent' || h === 'invalid' || !h.size) return;
+    r = h;
+    const l = parseCrashkernel(ctx, ',low');
+    if (l === 'enoent') lowSize = 128n << 20n;
+    else if (l === 'invalid') return;
+    else lowSize = l.size;
+    crashMax = highMax;
+  } else if (r === 'invalid' || !r.size) return;
+  const size = (r.size + ps - 1n) & ~(ps - 1n);
+  let base = r.base;
+  const fixed = base !== 0n;
+  if (fixed) crashMax = base + size;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const got = mb.physAllocRange(size, SZ_2M, base, crashMax, 'bootmem_init+0x1c0/0x2d8', 'crashkernel');
+    if (!got) {
+      if (fixed) {
+        log('crashkernel reservation failed - memory is in use.');
+        return;
+      }
+      if (crashMax === lowMax) {
+        crashMax = highMax;
+        lowSize = 128n << 20n;
+        continue;
+      }
+      if (crashMax === highMax) {
+        crashMax = lowMax;
+        continue;
+      }
+      log(`cannot allocate crashkernel (size:0x${size.toString(16)})`);
+      return;
+    }
+    base = got;
+    break;
+  }
+  if (!base) return;
+  if (base >= lowMax && lowSize) {
+    const low = mb.physAllocRange(lowSize, SZ_2M, 0n, lowMax, 'bootmem_init+0x1c0/0x2d8', 'crashkernel low');
+    if (!low) {
+      log(`cannot allocate crashkernel low memory (size:0x${lowSize.toString(16)}).`);
+      mb.physFree(base, size, 'bootmem_init');
+      return;
+    }
+    log(`crashkernel low memory reserved: 0x${low.toString(16).padStart(8, '0')} - 0x${(low + lowSize).toString(16).padStart(8, '0')} (${lowSize >> 20n} MB)`);
+  }
+  log(`crashkernel reserved: 0x${base.toString(16).padStart(16, '0')} - 0x${(base + size).toString(16).padStart(16, '0')} (${size >> 20n} MB)`);
 }
 
 export function defaultCma(ctx: BootContext, dmaLimit: bigint): void {

@@ -23,21 +23,26 @@ export interface LinearMapModel {
  * every 1 GiB touched needs a PMD table and every 512 GiB a PUD table. */
 export function linearMap(ctx: BootContext, memstart: bigint, image: ReturnType<typeof kernelImage>): LinearMapModel {
   const mb = ctx.memblock;
+  // can_set_direct_map(): rodata=full (Debian's default) forces page mappings; rodata=on/off
+  // let map_mem use 2 MiB and 1 GiB blocks wherever one call covers an aligned block
   const rodataFull = (ctx.args.rodata ?? 'full') === 'full';
-  if (!rodataFull) {
-    ctx.findings.push({ severity: 'info', code: 'sim-unmodelled', message: `rodata=${ctx.args.rodata}: the linear map would use block mappings; dtmem counts page tables as for rodata=full.` });
-  }
   const ptes = new Set<bigint>();
   const pmds = new Set<bigint>();
   const puds = new Set<bigint>();
   const mappings: PageTableMapping[] = [];
   const touch = (s: bigint, e: bigint, blocksOk: boolean) => {
     for (let g = s / SZ_512G; g <= (e - 1n) / SZ_512G; g++) puds.add(g);
-    for (let g = s / SZ_1G; g <= (e - 1n) / SZ_1G; g++) pmds.add(g);
-    for (let b = s / SZ_2M; b <= (e - 1n) / SZ_2M && ptes.size < 1 << 22; b++) {
-      const bs = b * SZ_2M;
-      const whole = bs >= s && bs + SZ_2M <= e;
-      if (!(blocksOk && whole)) ptes.add(b);
+    for (let g = s / SZ_1G; g <= (e - 1n) / SZ_1G && pmds.size < 1 << 20; g++) {
+      const gs = g * SZ_1G;
+      if (blocksOk && gs >= s && gs + SZ_1G <= e && !pmds.has(g)) continue; // PUD block
+      pmds.add(g);
+      const bs0 = gs > s ? gs : s;
+      const be0 = gs + SZ_1G < e ? gs + SZ_1G : e;
+      for (let b = bs0 / SZ_2M; b <= (be0 - 1n) / SZ_2M && ptes.size < 1 << 22; b++) {
+        const bs = b * SZ_2M;
+        const whole = bs >= s && bs + SZ_2M <= e;
+        if (!(blocksOk && whole)) ptes.add(b);
+      }
     }
   };
   const va = (pa: bigint) => PAGE_OFFSET + (pa - memstart);
@@ -58,8 +63,8 @@ export function linearMap(ctx: BootContext, memstart: bigint, image: ReturnType<
       const s2 = (s - memstart) & ~(ctx.profile.pageSize - 1n);
       const e2 = (e - memstart + ctx.profile.pageSize - 1n) & ~(ctx.profile.pageSize - 1n);
       if (e2 <= s2) continue;
-      touch(s2, e2, false);
-      mappings.push({ va: va(s), pa: s, size: e - s, granule: ctx.profile.pageSize, attrs: 'PAGE_KERNEL (RW, XN)' + (rodataFull ? ', rodata=full: 4K pages' : '') });
+      touch(s2, e2, !rodataFull);
+      mappings.push({ va: va(s), pa: s, size: e - s, granule: rodataFull ? ctx.profile.pageSize : SZ_2M, attrs: 'PAGE_KERNEL (RW, XN)' + (rodataFull ? ', rodata=full: 4K pages' : ', blocks where aligned') });
     }
   }
   // map_mem maps the kernel-text alias unconditionally, even when no memory node covers it

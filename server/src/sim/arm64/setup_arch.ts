@@ -6,7 +6,7 @@ import { unflattenSize } from '../mem_init.js';
 import type { BootContext } from '../types.js';
 import { arm64MemblockInit, memoryLimit, setupMachineFdt } from './memblock_init.js';
 import { pagingInit } from './paging.js';
-import { defaultCma, numaInit, sparseInit, zoneSizesInit } from './bootmem.js';
+import { defaultCma, numaInit, reserveCrashkernel, sparseInit, zoneSizesInit } from './bootmem.js';
 import { arm64MmInit } from './mm_init.js';
 
 function snapshot(ctx: BootContext, step: string): void {
@@ -33,28 +33,13 @@ export function arm64SetupArch(ctx: BootContext): void {
   sparseInit(ctx, memstart);
   const { fa, dmaLimit, maxPfn } = zoneSizesInit(ctx);
   defaultCma(ctx, dmaLimit);
+  reserveCrashkernel(ctx, dmaLimit);
   snapshot(ctx, 'bootmem_init');
   ctx.result.zones = fa.zones;
-  ctx.result.zoneRanges = fa.zones
-    .filter((z) => z.name !== 'Movable')
-    .map((z) => ({ name: z.name, range: null as { start: bigint; end: bigint } | null }));
-  // the `Zone ranges:` lines use the arch limits, not the node-clamped spans
-  ctx.result.zoneRanges = zoneRangesFromLog(ctx);
+  ctx.result.zoneRanges = fa.zoneRanges;
   if (fa.movableStartPfn !== undefined) ctx.result.movableZoneStart = fa.movableStartPfn * p.pageSize;
   ctx.result.earlyMemoryRanges = ctx.memblock.memory.map((r) => ({ start: r.base, end: r.base + r.size }));
   arm64MmInit(ctx, fa, dmaLimit, maxPfn);
   snapshot(ctx, 'mem_init');
   cmaActivate(ctx, fa.zones);
-}
-
-/** Recovers the Zone ranges printed by free_area_init from the log lines. */
-function zoneRangesFromLog(ctx: BootContext): { name: string; range: { start: bigint; end: bigint } | null }[] {
-  const out: { name: string; range: { start: bigint; end: bigint } | null }[] = [];
-  for (const l of ctx.log) {
-    if (l.step !== 'free_area_init') continue;
-    const m = /^ {2}(\S+)\s+(empty|\[mem (0x[0-9a-f]+)-(0x[0-9a-f]+)\])$/.exec(l.text);
-    if (!m) continue;
-    out.push({ name: m[1]!, range: m[2] === 'empty' ? null : { start: BigInt(m[3]!), end: BigInt(m[4]!) } });
-  }
-  return out;
 }
