@@ -161,6 +161,8 @@ for (const c of cases) {
       );
     }
     if (c.json.result.zonelists) assert.equal(Number(sim.totalPages), c.json.result.zonelists.total_pages);
+    assert.deepEqual(sim.unavailable.map((u) => `${u.zone}:${u.pages}`), (c.json.result.unavailable_ranges ?? []).map((u) => `${u.zone}:${u.pages}`));
+    assert.equal(sim.movableZoneStart === undefined ? '' : '0x' + sim.movableZoneStart.toString(16), (c.json.result.movable_zone_start ?? []).map((m) => '0x' + BigInt(typeof m === 'string' ? m : m.start).toString(16)).join(','));
     for (const [name, z] of Object.entries(c.json.result.zones ?? {})) {
       const r = sim.zoneRanges.find((x) => x.name === name);
       assert.deepEqual(r?.range ? [r.range.start, r.range.end] : null, z ? [BigInt(z.start), BigInt(z.end)] : null, name);
