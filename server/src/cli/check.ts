@@ -42,7 +42,7 @@ export function detectArch(board: string, tree: DtTree): Arch | undefined {
 }
 
 /** Codes of simulator findings that a rule reports in its own words. */
-const SIM_DUPLICATES = new Set(['cma-outside-ram', 'rmem-unsupported-format', 'sim-initrd-outside', 'sim-not-modelled']);
+const SIM_DUPLICATES = new Set(['cma-outside-ram', 'rmem-unsupported-format', 'sim-initrd-outside', 'initrd-not-memory', 'sim-not-modelled']);
 
 export function checkBoard(board: string, opts: CheckOptions): BoardReport {
   const kb = kbuildIncludeSetup(board);

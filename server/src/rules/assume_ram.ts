@@ -21,11 +21,13 @@ function encode(v: bigint, cells: number): number[] {
   return out;
 }
 
-/** True when some available memory node has a non-empty reg (the board describes its RAM). */
+/** True when some available memory node has a non-empty reg (the board describes its RAM). A
+ * `memory@...` node without device_type counts too: its author gave a size, so nothing is
+ * assumed and memory-no-device-type reports that the kernel ignores it. */
 export function hasRam(tree: DtTree): boolean {
   const { addr, size } = rootCells(tree);
   return tree.root.children.some((n) => {
-    if (readString(n, 'device_type') !== 'memory' || !isAvailable(n)) return false;
+    if ((readString(n, 'device_type') !== 'memory' && !/^memory(@|$)/.test(n.name)) || !isAvailable(n)) return false;
     const p = getProp(n, 'linux,usable-memory') ?? getProp(n, 'reg');
     return !!p && readRegs(p.value, addr, size).some((r) => r.size > 0n);
   });

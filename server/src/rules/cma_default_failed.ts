@@ -22,7 +22,7 @@ export const cmaDefaultFailed: Rule = {
     // from cma= it is the user's setting (error); from CONFIG_CMA_SIZE_MBYTES it is the profile's
     const fromCmdline = /(^|\s)cma=/.test(sim.commandLine);
     const f: RuleFinding = finding(fromCmdline ? 'error' : 'warning', this.code, fromDt ? chosen : undefined,
-      `${lines.map((l) => `"cma: ${l}"`).join(', ')}: the default CMA area is not created, so dma_alloc_* falls back to normal pages and large contiguous allocations fail${fromCmdline ? '' : ` (the size is this kernel's CONFIG_CMA_SIZE_MBYTES = ${sim.profile.cmaSizeMbytes} MiB; cma= on the command line changes it)`}${boundary ? '; on this kernel a fixed cma=size@base must lie wholly in lowmem or wholly in highmem' : ''}.`,
+      `${lines.map((l) => `"cma: ${l}"`).join(', ')}: the default CMA area is not created, so dma_alloc_* falls back to normal pages and large contiguous allocations fail${fromCmdline ? '' : ` (the size is this kernel's CONFIG_CMA_SIZE_MBYTES = ${sim.profile.cmaSizeMbytes} MiB; cma= on the command line changes it)`}${lines.some((l) => l.includes('Not enough slots')) ? '; the devicetree\'s CMA pools took every CMA slot first' : ''}${boundary ? '; on this kernel a fixed cma=size@base must lie wholly in lowmem or wholly in highmem' : ''}.`,
       fromDt ? bootargs!.range : undefined);
     return [f];
   },

@@ -18,7 +18,7 @@ export const cmaTooManyAreas: Rule = {
       const failed = rm.results.some((r) => r.kind === 'compatible-matching-fail' && r.cause?.includes('unable to setup CMA'));
       if (!failed || !slotLines.has(rm.node)) continue;
       out.push(finding('error', this.code, rm.node,
-        `"cma: Not enough slots for CMA reserved regions!": ${rm.name} would be CMA area number ${sim.profile.cmaAreas + 2} but this kernel has MAX_CMA_AREAS = ${sim.profile.cmaAreas + 1} (CONFIG_CMA_AREAS + 1, the default area included); no pool is created ("compatible matching fail").`));
+        `"cma: Not enough slots for CMA reserved regions!": all ${sim.profile.cmaAreas + 1} CMA slots of this kernel (MAX_CMA_AREAS = CONFIG_CMA_AREAS + 1, the default area included) are taken before ${rm.name}, so no pool is created ("compatible matching fail").`));
     }
     return out;
   },
