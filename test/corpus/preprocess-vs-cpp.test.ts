@@ -4,6 +4,8 @@
 // output the way dtc reads it (board dir, then $P; nested ones relative to their file) so both
 // sides describe what dtc parses. The comparison splits on white space and drops linemarkers, so
 // it checks every token and every place where tokens touch or are separated (what dtc sees).
+// Every output word is also looked up through the source map (copied text must be found there,
+// macro output must point at a macro name).
 // Default: a fixed sample of >= 300 boards over every arch/vendor; DTMEM_CORPUS=all: all 2775.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -69,6 +71,29 @@ function spliceDtcIncludes(text: string, dir: string, searchDirs: string[], dept
   });
 }
 
+/** Checks the source map on every word of the output: a copied word is found at its located
+ * position; a word made by a macro is located at a macro name (the top-level use site). */
+function checkMap(r: ReturnType<typeof preprocess>): string | undefined {
+  const texts = new Map<string, string[]>();
+  const lineText = (file: string, line: number): string => {
+    let lines = texts.get(file);
+    if (!lines) texts.set(file, (lines = readFileSync(file, 'utf8').split('\n')));
+    return lines[line] ?? '';
+  };
+  const re = /\S+/g;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(r.text))) {
+    const pos = r.map.locate(m.index);
+    if (!pos) return `word "${m[0]}" at ${m.index} is not mapped`;
+    const src = lineText(pos.file, pos.line).slice(pos.col);
+    if (src.startsWith(m[0].split('\\')[0].slice(0, 1))) continue;
+    // Macro output: located at an identifier (the macro name; it may be #undef'd by the end).
+    if (/^[A-Za-z_$]/.test(src)) continue;
+    return `word "${m[0]}" at ${m.index} located at ${pos.file}:${pos.line + 1}:${pos.col + 1} ("${src.slice(0, 20)}")`;
+  }
+  return undefined;
+}
+
 function words(text: string): string[] {
   return text.split(/\s+/).filter(Boolean);
 }
@@ -107,7 +132,11 @@ test('preprocess matches GNU cpp (assembler-with-cpp, kbuild options) on Linux 6
       const b = words(ours.text);
       if (errors.length) failures.push(`${board}: findings ${errors.map((f) => f.code + ' ' + f.message).join('; ')}`);
       else if (a.length !== b.length || a.some((w, i) => w !== b[i])) failures.push(`${board}: ${firstDiff(a, b)}`);
-      else matched++;
+      else {
+        const bad = checkMap(ours);
+        if (bad) failures.push(`${board}: source map: ${bad}`);
+        else matched++;
+      }
     }
   } finally {
     rmSync(prefix, { recursive: true, force: true });
