@@ -6,44 +6,13 @@
 // ParseError at the offending token; parsing resumes after the next `;` so the rest still counts.
 import { Lexer, type Token } from './lexer.js';
 import { parsePrim, type ExprContext } from './expr.js';
-import type { Data, DtsAst, Label, Marker, NodeDef, ParseError, PropDef, RefTarget, TopStatement } from './ast.js';
+import { parsePropData } from './values.js';
+import type { Data, DtsAst, Label, NodeDef, ParseError, PropDef, RefTarget, TopStatement } from './ast.js';
 
 class SyntaxAbort extends Error {}
 
 /** Bound on node nesting (recursion); real trees are under 15 deep. */
 export const MAX_DEPTH = 1000;
-
-/** Growable byte buffer; one per parser, reused for every value (done() copies out). */
-class ByteBuf {
-  buf = new Uint8Array(4096);
-  len = 0;
-  reset(): this { this.len = 0; return this; }
-  private grow(n: number): void {
-    if (this.len + n <= this.buf.length) return;
-    let size = this.buf.length * 2;
-    while (size < this.len + n) size *= 2;
-    const b = new Uint8Array(size);
-    b.set(this.buf.subarray(0, this.len));
-    this.buf = b;
-  }
-  push(b: number): void { this.grow(1); this.buf[this.len++] = b; }
-  append(bytes: Uint8Array): void { this.grow(bytes.length); this.buf.set(bytes, this.len); this.len += bytes.length; }
-  /** data_append_integer: big-endian, truncated to `bits`. */
-  integer(v: bigint, bits: number): void {
-    this.grow(bits / 8);
-    if (bits === 32) {
-      const n = Number(v & 0xffffffffn);
-      this.buf[this.len++] = n >>> 24; this.buf[this.len++] = (n >>> 16) & 0xff;
-      this.buf[this.len++] = (n >>> 8) & 0xff; this.buf[this.len++] = n & 0xff;
-      return;
-    }
-    for (let s = bits - 8; s >= 0; s -= 8) this.buf[this.len++] = Number((v >> BigInt(s)) & 0xffn);
-  }
-  done(): Uint8Array { return this.buf.slice(0, this.len); }
-}
-
-// Values are built here and copied out by done(); parsing never nests two values.
-const SCRATCH = new ByteBuf();
 
 export class DtsParser implements ExprContext {
   private readonly lx: Lexer;
@@ -66,12 +35,12 @@ export class DtsParser implements ExprContext {
     throw new SyntaxAbort(msg);
   }
 
-  private isOp(op: string): boolean { return this.tok.kind === 'op' && this.tok.text === op; }
-  private expectOp(op: string): Token {
+  isOp(op: string): boolean { return this.tok.kind === 'op' && this.tok.text === op; }
+  expectOp(op: string): Token {
     if (!this.isOp(op)) this.syntax(this.tok, `syntax error: expected '${op}'`);
     return this.take();
   }
-  private error(code: string, message: string, start: number, end: number, severity: 'error' | 'warning' = 'error'): void {
+  error(code: string, message: string, start: number, end: number, severity: 'error' | 'warning' = 'error'): void {
     this.errors.push({ code, message, start, end, severity });
   }
 
@@ -204,7 +173,7 @@ export class DtsParser implements ExprContext {
     }
   }
 
-  private labels(): Label[] {
+  labels(): Label[] {
     const out: Label[] = [];
     while (this.tok.kind === 'label') {
       const t = this.take();
@@ -300,99 +269,13 @@ export class DtsParser implements ExprContext {
 
   private lastEnd = 0;
 
-  /** propdata: items separated by ',', labels before and after each. */
+  /** propdata (values.ts); `lastEnd` is the end of the last value token. */
   private propData(): Data {
-    const buf = SCRATCH.reset();
-    const markers: Marker[] = [];
-    for (;;) {
-      for (const l of this.labels()) markers.push({ kind: 'label', offset: buf.len, ref: l.name, start: l.start, end: l.end });
-      const t = this.tok;
-      if (t.kind === 'string') {
-        this.take();
-        buf.append(t.bytes!);
-        buf.push(0);
-        this.lastEnd = t.end;
-      } else if (t.kind === 'bits' || this.isOp('<')) {
-        this.cells(buf, markers);
-      } else if (this.isOp('[')) {
-        this.take();
-        while (!this.isOp(']')) {
-          const b = this.tok;
-          if (b.kind === 'byte') { this.take(); buf.push(b.bytes![0]); continue; }
-          if (b.kind === 'label') { this.take(); markers.push({ kind: 'label', offset: buf.len, ref: b.text, start: b.start, end: b.end - 1 }); continue; }
-          this.syntax(b);
-        }
-        this.lastEnd = this.take().end;
-      } else if (t.kind === 'ref' || t.kind === 'pathref') {
-        this.take();
-        markers.push({ kind: 'path', offset: buf.len, ref: t.text, start: t.start, end: t.end });
-        this.lastEnd = t.end;
-      } else if (t.kind === 'incbin') {
-        this.error('incbin-unsupported', '/incbin/ is not supported', t.start, t.end);
-        this.take();
-        this.expectOp('(');
-        while (!this.isOp(')')) {
-          if (this.tok.kind === 'eof' || this.isOp(';')) this.syntax(this.tok);
-          this.take();
-        }
-        this.lastEnd = this.take().end;
-      } else {
-        this.syntax(t);
-      }
-      while (this.tok.kind === 'label') {
-        const l = this.take();
-        markers.push({ kind: 'label', offset: buf.len, ref: l.text, start: l.start, end: l.end - 1 });
-        this.lastEnd = l.end;
-      }
-      if (!this.isOp(',')) break;
-      this.take();
-    }
-    return { bytes: buf.done(), markers };
+    const r = parsePropData(this);
+    this.lastEnd = r.end;
+    return r.data;
   }
 
-  /** arrayprefix ... '>' : `/bits/ N <` or `<`, then prims, references and labels. */
-  private cells(buf: ByteBuf, markers: Marker[]): void {
-    let bits = 32;
-    if (this.tok.kind === 'bits') {
-      this.take();
-      const n = this.tok;
-      if (n.kind !== 'literal') this.syntax(n);
-      this.take();
-      const v = n.value!;
-      if (v === 8n || v === 16n || v === 32n || v === 64n) bits = Number(v);
-      else this.error('bits-size', 'Array elements must be 8, 16, 32 or 64-bits', n.start, n.end);
-    }
-    this.expectOp('<');
-    const mask = (1n << BigInt(bits)) - 1n;
-    const all = (1n << 64n) - 1n;
-    for (;;) {
-      const t = this.tok;
-      if (t.kind === 'op' && t.text === '>') { this.lastEnd = this.take().end; return; }
-      if (t.kind === 'ref' || t.kind === 'pathref') {
-        this.take();
-        if (bits === 32) markers.push({ kind: 'phandle', offset: buf.len, ref: t.text, start: t.start, end: t.end });
-        else this.error('ref-bits', 'References are only allowed in arrays with 32-bit elements.', t.start, t.end);
-        buf.integer(all >> BigInt(64 - bits), bits);
-        continue;
-      }
-      if (t.kind === 'label') {
-        this.take();
-        markers.push({ kind: 'label', offset: buf.len, ref: t.text, start: t.start, end: t.end - 1 });
-        continue;
-      }
-      if (t.kind === 'literal' && bits === 32 && t.value! <= 0xffffffffn) {
-        // Fast path: a plain literal cell.
-        this.take();
-        buf.integer(t.value!, 32);
-        continue;
-      }
-      const v = parsePrim(this);
-      if (bits < 64 && v.v > mask && (v.v | mask) !== all) {
-        this.error('value-truncated', `Value 0x${v.v.toString(16).padStart(16, '0')} truncated to 0x${(v.v & mask).toString(16).padStart(bits / 4, '0')}`, v.start, v.end, 'warning');
-      }
-      buf.integer(v.v, bits);
-    }
-  }
 }
 
 export function parseDts(text: string): DtsAst {
