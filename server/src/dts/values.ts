@@ -15,7 +15,7 @@ export interface ValueParser extends ExprContext {
   error(code: string, message: string, start: number, end: number, severity?: 'error' | 'warning'): void;
 }
 
-/** Growable byte buffer; one per parser, reused for every value (done() copies out). */
+/** Growable byte buffer; one shared scratch instance is reused for every value (done() copies out). */
 class ByteBuf {
   buf = new Uint8Array(4096);
   len = 0;
