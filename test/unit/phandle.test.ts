@@ -72,3 +72,10 @@ test('phandles map and references with targets', () => {
   assert.equal(top.name, 'o1');
   assert.equal(top.target, undefined); // omitted from the final tree
 });
+
+test('label definitions keep their ranges and final nodes', () => {
+  const r = compile('/dts-v1/;\n/ {\n\ta: b: n { };\n\tx: gone { };\n};\nc: &a { };\n/delete-node/ &x;\n');
+  assert.deepEqual(r.labelDefs.map((d) => [d.name, d.node?.name, d.range?.start.line, d.range?.start.col]), [
+    ['a', 'n', 2, 1], ['b', 'n', 2, 4], ['x', undefined, 3, 1], ['c', 'n', 5, 0],
+  ]);
+});

@@ -28,6 +28,9 @@ export interface BuildResult {
   labels: Map<string, DtNode>;
   phandles: Map<number, DtNode>;
   references: Reference[];
+  /** Every label definition (`name:` before a node) with its range and the node it names in
+   * the final tree (undefined when that node was deleted or omitted). */
+  labelDefs: { name: string; range?: SourceRange; node?: DtNode }[];
   /** Where a property's winning value was written (after `=`), computed on demand. */
   valueRange(prop: DtProp): SourceRange | undefined;
   plugin: boolean;
@@ -94,6 +97,20 @@ export function buildTree(ast: DtsAst, map: OffsetMap): BuildResult {
     }),
   };
 
+  const labelDefs: BuildResult['labelDefs'] = [];
+  const labelDef = (name: string, start: number, end: number, target: LNode): void => {
+    const d: BuildResult['labelDefs'][number] = { name };
+    const range = map.range(start, end);
+    if (range) d.range = range;
+    const n = nodeOf.get(target);
+    if (n) d.node = n;
+    labelDefs.push(d);
+  };
+  const all: LNode[] = [merged.root];
+  for (let i = 0; i < all.length; i++) all.push(...all[i].children); // deleted nodes too
+  for (const ln of all) for (const def of ln.defs) for (const l of def.labels) labelDef(l.name, l.start, l.end, ln);
+  for (const l of merged.fragmentLabels) labelDef(l.name, l.start, l.end, l.target);
+
   const references: Reference[] = [];
   const ref = (name: string, kind: Reference['kind'], start: number, end: number, target?: LNode, prop?: DtProp): void => {
     const r: Reference = { name, kind };
@@ -110,5 +127,5 @@ export function buildTree(ast: DtsAst, map: OffsetMap): BuildResult {
     const def = defOf.get(prop);
     return def && def.valueStart !== undefined && def.valueEnd !== undefined ? map.range(def.valueStart, def.valueEnd) : undefined;
   };
-  return { tree, findings, labels, phandles, references, valueRange, plugin: ast.plugin };
+  return { tree, findings, labels, phandles, references, labelDefs, valueRange, plugin: ast.plugin };
 }

@@ -15,12 +15,15 @@ export interface MergeResult {
   errors: ParseError[];
   /** Top-level `&ref` targets with what they resolved to (for editor features). */
   fragmentRefs: { ref: string; start: number; end: number; target?: LNode }[];
+  /** Labels given by `label: &ref { }` (not part of any node definition). */
+  fragmentLabels: { name: string; start: number; end: number; target: LNode }[];
 }
 
 export function mergeAst(ast: DtsAst): MergeResult {
   const index = new LabelIndex();
   const errors: ParseError[] = [];
   const fragmentRefs: MergeResult['fragmentRefs'] = [];
+  const fragmentLabels: MergeResult['fragmentLabels'] = [];
   let root: LNode | undefined;
   const emptyRoot = (): LNode => buildNode({ name: '', labels: [], deleted: false, omit: false, props: [], children: [], start: 0, end: 0, nameStart: 0, nameEnd: 0 }, index, null);
   let fragments = 0;
@@ -64,10 +67,11 @@ export function mergeAst(ast: DtsAst): MergeResult {
       if (st.label) {
         addLabel(target.labels, st.label.name);
         index.register(st.label.name, target);
+        fragmentLabels.push({ ...st.label, target });
       }
       mergeNodes(target, buildNode(st.node, index, null), index);
     } else if (st.kind === 'delete') deleteNode(target);
     else target.omit = true;
   }
-  return { root: root ?? emptyRoot(), index, errors, fragmentRefs };
+  return { root: root ?? emptyRoot(), index, errors, fragmentRefs, fragmentLabels };
 }
