@@ -74,6 +74,27 @@ function possibleCpus(ctx: BootContext, c: ArmConsts): number {
   return Math.max(1, Math.min(n, c.nrCpus));
 }
 
+/** early_init_dt_check_for_usable_mem_range (drivers/of/fdt.c 6.1, the end of
+ * early_init_dt_scan_nodes): /chosen/linux,usable-memory-range caps memblock.memory to its first
+ * range and memblock_add()s the second (MAX_USABLE_RANGES = 2); silent, before memblock=debug.
+ * Both steps are idempotent, so a shared implementation running as well does no harm. */
+function checkUsableMemRange(ctx: BootContext): void {
+  const chosen = ctx.tree.root.children.find((n) => n.name === 'chosen' || n.name === 'chosen@0');
+  const prop = chosen && getProp(chosen, 'linux,usable-memory-range');
+  if (!prop) return;
+  const cells = rootCells(ctx.tree);
+  // the kernel checks len (bytes) % (addr + size cells), not the entry size
+  if (prop.value.length % (cells.addr + cells.size)) return;
+  const entry = (cells.addr + cells.size) * 4;
+  const rgn: { base: bigint; size: bigint }[] = [];
+  for (let off = 0; off + entry <= prop.value.length && rgn.length < 2; off += entry) {
+    rgn.push({ base: memCell(prop.value, off, cells.addr), size: memCell(prop.value, off + cells.addr * 4, cells.size) });
+  }
+  if (!rgn.length) return;
+  ctx.memblock.capMemoryRange(rgn[0]!.base, rgn[0]!.size);
+  for (const r of rgn.slice(1)) if (r.size) ctx.memblock.addSilent(r.base, r.size);
+}
+
 /** reserve_initrd_mem (init/initramfs.c in 6.1): page-rounded, must be memory and not already
  * reserved (messages as the initrd-ovl boot printed them). */
 function reserveInitrd(ctx: BootContext): void {
@@ -114,6 +135,7 @@ export function armSetupArch(ctx: BootContext): void {
   if (!ctx.dtbAddr) ctx.dtbAddr = p.dtbLoadAddr ?? (dtRamStart(ctx) ?? physOffset) + p.dtbLoadOffset;
   if (ctx.dtbSize > 0n) mb.reserve(ctx.dtbAddr, ctx.dtbSize, 'setup_arch', 'DTB', true);
   if (!scanMemory(ctx)) return;
+  checkUsableMemRange(ctx);
 
   // parse_early_param
   mb.debug = ctx.args.memblockDebug;
