@@ -77,7 +77,8 @@ export function analyze(input: AnalyzeInput): Analysis {
   let sim: SimResult | undefined;
   let t3 = t2;
   let t4 = t2;
-  if (input.full) {
+  // An overlay (/plugin/) is not a bootable tree: front-end findings only.
+  if (input.full && !compile.plugin) {
     const bootargs = input.whatIf?.bootargs ?? (input.settings.bootargs || undefined);
     const overrides = { ...input.settings.kernel, ...input.whatIf?.overrides };
     sim = safe('simulation', () => simulate(compile.tree, { arch, bootargs, overrides }), findings);

@@ -44,8 +44,10 @@ export function codeLenses(a: Analysis | undefined, file: string): CodeLens[] {
   else if (d && 'error' in d) title = `default CMA: ✗ ${d.error.join(' ')}`;
   else if (sim.modelled) title = 'default CMA: none';
   if (title) {
+    const n = out.length;
     if (rmemNode) at(rmemNode, title);
-    else if (file === a.board) out.push({ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, command: { title, command: '' } });
+    // The board file shows the default CMA even when /reserved-memory is written elsewhere.
+    if (out.length === n && file === a.board) out.push({ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, command: { title, command: '' } });
   }
   return out;
 }

@@ -115,7 +115,9 @@ export function rangeFacts(sim: SimResult | undefined, tree: DtTree, start: bigi
       lines.push(`Mapping: ${[...kinds].join(' + ')} at VA \`${hex(va)}\` (${maps[0].attrs})${maps.some((m) => m.note) ? ' — ' + maps.filter((m) => m.note).map((m) => m.note).join('; ') : ''}`);
     } else if (sim.modelled) lines.push('Mapping: not in the linear map');
   }
-  const others = regionsOf(sim, tree).filter((r) => r.kind !== 'ram' && r.node !== self && r.base < end && start < r.end);
+  // By path: while typing, the tree is newer than the simulation's (same nodes, new objects).
+  const selfPath = self && nodePath(self);
+  const others = regionsOf(sim, tree).filter((r) => r.kind !== 'ram' && !(r.node && nodePath(r.node) === selfPath) && r.base < end && start < r.end);
   if (others.length) {
     lines.push('Overlaps: ' + others.slice(0, 8).map((r) => `${r.node ? nodePath(r.node) : r.name} (\`${hex(r.base)}\`–\`${hex(r.end - 1n)}\`)`).join(', '));
   }

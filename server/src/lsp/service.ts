@@ -241,6 +241,12 @@ export class Service {
     }
     const touched = new Set<string>(byFile.keys());
     for (const [file, m] of this.contributions) if (m.has(board)) touched.add(file);
+    // Open documents of this board always get a publication (possibly empty): clients learn
+    // that the analysis of their current version is done.
+    for (const d of this.docs.all()) {
+      const p = uriToPath(d.uri);
+      if (p === board || latest.versions.has(p)) touched.add(p);
+    }
     for (const file of touched) {
       let m = this.contributions.get(file);
       if (!m) this.contributions.set(file, (m = new Map()));

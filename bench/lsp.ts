@@ -1,0 +1,87 @@
+// Language-server benchmark: the real bundled server (dist/server.js) over stdio, driven like an
+// editor on the 5 largest boards of the corpus (../shared/corpus/big/manifest.tsv). Reports
+// p50/p95 of diagnostics-after-save (didSave -> publishDiagnostics: preprocess + parse + boot
+// simulation + rules), hover on a `reg` value and completion inside a node, then the server's
+// resident memory with all 5 boards open.
+// Run: node esbuild.mjs && node --import tsx bench/lsp.ts [iterations]
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { startServer, uri, LINUX } from '../test/lsp/harness.js';
+
+const CORPUS = path.resolve(__dirname, '../../shared/corpus');
+const N = Number(process.argv[2] ?? 20);
+
+function pct(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+}
+
+function rssMiB(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+async function main(): Promise<void> {
+  const boards = readFileSync(path.join(CORPUS, 'big', 'manifest.tsv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split('\t')[0]);
+  const c = await startServer({ root: LINUX });
+  const pid = c.proc.pid!;
+  const rows: string[][] = [];
+  const all = { save: [] as number[], hover: [] as number[], completion: [] as number[] };
+  const rssStart = rssMiB(pid);
+  for (const b of boards) {
+    const file = path.join(LINUX, b);
+    const text = readFileSync(file, 'utf8');
+    const lines = text.split('\n');
+    const t0 = performance.now();
+    await c.open(file);
+    await c.waitFor(`first diagnostics of ${b}`, () => c.latest(file), 120000);
+    const open = performance.now() - t0;
+    const save: number[] = [];
+    for (let i = 0; i < N; i++) {
+      const before = c.diagnostics.get(uri(file))!.length;
+      const s = performance.now();
+      c.save(file);
+      await c.waitFor('diagnostics after save', () => c.diagnostics.get(uri(file))!.length > before, 120000);
+      save.push(performance.now() - s);
+    }
+    let hl = lines.findIndex((l) => /^\s*reg = </.test(l));
+    if (hl < 0) hl = lines.findIndex((l) => /=/.test(l));
+    const hpos = { line: hl, character: lines[hl].indexOf('<') + 2 };
+    const hover: number[] = [];
+    let hoverLen = 0;
+    for (let i = 0; i < N; i++) {
+      const s = performance.now();
+      const h = await c.conn.sendRequest<{ contents: { value: string } } | null>('textDocument/hover', { textDocument: { uri: uri(file) }, position: hpos });
+      hover.push(performance.now() - s);
+      hoverLen = h?.contents.value.length ?? 0;
+    }
+    const cl = lines.findIndex((l, i) => i > 0 && /^\t+[a-z#][\w,#-]* = /.test(l));
+    const cpos = { line: cl, character: lines[cl].search(/\S/) };
+    const completion: number[] = [];
+    let items = 0;
+    for (let i = 0; i < N; i++) {
+      const s = performance.now();
+      const r = await c.conn.sendRequest<unknown[]>('textDocument/completion', { textDocument: { uri: uri(file) }, position: cpos });
+      completion.push(performance.now() - s);
+      items = r.length;
+    }
+    all.save.push(...save);
+    all.hover.push(...hover);
+    all.completion.push(...completion);
+    const f = (xs: number[]): string => `${pct(xs, 50).toFixed(1)} / ${pct(xs, 95).toFixed(1)}`;
+    rows.push([path.basename(b), `${open.toFixed(0)}`, f(save), f(hover), f(completion), `${c.latest(file)!.diagnostics.length}`, `${hoverLen}`, `${items}`]);
+  }
+  const rss = rssMiB(pid);
+  const header = ['board', 'open ms', 'save→diag p50/p95 ms', 'hover p50/p95 ms', 'completion p50/p95 ms', 'diags', 'hover chars', 'items'];
+  console.log(`dtmem LSP bench: ${N} iterations per measure, ${boards.length} boards, node ${process.version}`);
+  console.log([header, ...rows].map((r) => r.join('\t')).join('\n'));
+  const f = (xs: number[]): string => `p50 ${pct(xs, 50).toFixed(1)} ms, p95 ${pct(xs, 95).toFixed(1)} ms`;
+  console.log(`all boards: save→diagnostics ${f(all.save)}; hover ${f(all.hover)}; completion ${f(all.completion)}`);
+  console.log(`server RSS: ${rssStart.toFixed(0)} MiB at start, ${rss.toFixed(0)} MiB with all ${boards.length} boards open`);
+  await c.stop();
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
