@@ -27,6 +27,8 @@ export interface BootArgs {
   rodata?: string;
   /** initrd=start,size (arm/arm64 early_param). */
   initrd?: { start: bigint; size: bigint };
+  /** swiotlb=<slabs>[,<areas>][,force|noforce] (kernel/dma/swiotlb.c setup_io_tlb_npages). */
+  swiotlb?: { nslabs?: bigint; nareas?: bigint; force?: boolean; noforce?: boolean };
   /** Problems worth a finding (unparsable values). */
   problems: string[];
 }
@@ -161,6 +163,28 @@ export function parseBootArgs(cmdline: string): BootArgs {
       case 'rodata':
         if (v !== undefined) args.rodata = v;
         break;
+      case 'swiotlb': {
+        if (v === undefined) break;
+        const sw: NonNullable<BootArgs['swiotlb']> = {};
+        let pos = 0;
+        if (/[0-9]/.test(v[pos] ?? '')) {
+          const r = strtoull(v, pos);
+          sw.nslabs = ((r.value + 127n) / 128n) * 128n; // ALIGN(.., IO_TLB_SEGSIZE)
+          pos = r.end;
+        }
+        if (v[pos] === ',') pos++;
+        if (/[0-9]/.test(v[pos] ?? '')) {
+          const r = strtoull(v, pos);
+          sw.nareas = r.value;
+          pos = r.end;
+        }
+        if (v[pos] === ',') pos++;
+        const rest = v.slice(pos);
+        if (rest === 'force') sw.force = true;
+        else if (rest === 'noforce') sw.noforce = true;
+        args.swiotlb = sw;
+        break;
+      }
       case 'initrd': {
         // early_initrd: "start,size" (memparse both)
         if (v === undefined) break;

@@ -228,13 +228,16 @@ function parseCrashkernel(ctx: BootContext, suffix: '' | ',high' | ',low'): { si
   return { size: sz.value, base };
 }
 
-/** arch/arm64/mm/init.c reserve_crashkernel (6.1, with the ,high/,low fallbacks). */
+/** arch/arm64/mm/init.c reserve_crashkernel as in 6.1: crashkernel=X[@Y] below the DMA limit
+ * (falling back to anywhere below 2^48 without a fixed base), or X,high anywhere plus an optional
+ * Y,low below the DMA limit (6.1 has no default low size; 6.2 added one). */
 export function reserveCrashkernel(ctx: BootContext, dmaLimit: bigint): void {
   const mb = ctx.memblock;
   const ps = ctx.profile.pageSize;
   const SZ_2M = 1n << 21n;
   const lowMax = dmaLimit;
-  const highMax = 0n; // MEMBLOCK_ALLOC_ACCESSIBLE
+  const highMax = 1n << BigInt(ctx.profile.arm64!.physMaskShift); // PHYS_MASK + 1
+  const caller = 'bootmem_init+0x1c0/0x2d8';
   const log = (text: string) => ctx.log.push({ step: 'reserve_crashkernel', text });
   let crashMax = lowMax;
   let lowSize = 0n;
@@ -244,43 +247,27 @@ export function reserveCrashkernel(ctx: BootContext, dmaLimit: bigint): void {
     if (h === 'enoent' || h === 'invalid' || !h.size) return;
     r = h;
     const l = parseCrashkernel(ctx, ',low');
-    if (l === 'enoent') lowSize = 128n << 20n;
-    else if (l === 'invalid') return;
-    else lowSize = l.size;
+    if (l === 'invalid') return;
+    if (l !== 'enoent') lowSize = l.size;
     crashMax = highMax;
   } else if (r === 'invalid' || !r.size) return;
   const size = (r.size + ps - 1n) & ~(ps - 1n);
-  let base = r.base;
-  const fixed = base !== 0n;
-  if (fixed) crashMax = base + size;
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const got = mb.physAllocRange(size, SZ_2M, base, crashMax, 'bootmem_init+0x1c0/0x2d8', 'crashkernel');
-    if (!got) {
-      if (fixed) {
-        log('crashkernel reservation failed - memory is in use.');
-        return;
-      }
-      if (crashMax === lowMax) {
-        crashMax = highMax;
-        lowSize = 128n << 20n;
-        continue;
-      }
-      if (crashMax === highMax) {
-        crashMax = lowMax;
-        continue;
-      }
-      log(`cannot allocate crashkernel (size:0x${size.toString(16)})`);
-      return;
-    }
-    base = got;
-    break;
+  const fixed = r.base !== 0n;
+  if (fixed) crashMax = r.base + size;
+  let base = mb.physAllocRange(size, SZ_2M, r.base, crashMax, caller, 'crashkernel');
+  if (!base && !fixed && crashMax === lowMax) {
+    crashMax = highMax;
+    base = mb.physAllocRange(size, SZ_2M, r.base, crashMax, caller, 'crashkernel');
   }
-  if (!base) return;
-  if (base >= lowMax && lowSize) {
-    const low = mb.physAllocRange(lowSize, SZ_2M, 0n, lowMax, 'bootmem_init+0x1c0/0x2d8', 'crashkernel low');
+  if (!base) {
+    log(`cannot allocate crashkernel (size:0x${size.toString(16)})`);
+    return;
+  }
+  if (lowSize && base > lowMax - lowSize) {
+    const low = mb.physAllocRange(lowSize, SZ_2M, 0n, lowMax, caller, 'crashkernel low');
     if (!low) {
       log(`cannot allocate crashkernel low memory (size:0x${lowSize.toString(16)}).`);
-      mb.physFree(base, size, 'bootmem_init');
+      mb.physFree(base, size, caller);
       return;
     }
     log(`crashkernel low memory reserved: 0x${low.toString(16).padStart(8, '0')} - 0x${(low + lowSize).toString(16).padStart(8, '0')} (${lowSize >> 20n} MB)`);

@@ -111,14 +111,23 @@ export function arm64MmInit(ctx: BootContext, fa: FreeAreaResult, dmaLimit: bigi
   unknownBootOptions(ctx);
   systemHash(ctx, fa, 'Dentry cache', 8n, 13);
   systemHash(ctx, fa, 'Inode-cache', 8n, 14);
-  // mem_init: swiotlb_init when max_pfn is above the DMA zone
-  if (maxPfn > dmaLimit / p.pageSize) {
-    // memblock_alloc_low: below ARCH_LOW_ADDRESS_LIMIT = arm64_dma_phys_limit - 1
-    const tlb = mb.allocTryNid(a.swiotlbSize, p.pageSize, 0n, dmaLimit - 1n, -1, 'swiotlb_init_remap+0xcc/0x270', 'swiotlb buffer');
+  // mem_init: swiotlb_init when max_pfn is above the DMA zone (or swiotlb=force)
+  const sw = ctx.args.swiotlb;
+  if ((maxPfn > dmaLimit / p.pageSize || sw?.force) && !sw?.noforce) {
+    // default_nslabs = 64 MiB / IO_TLB_SIZE (2 KiB); one 24-byte io_tlb_slot per slab
+    // swiotlb_adjust_nareas also rounds default_nslabs up to a power of two
+    const nslabs = roundupPow2(sw?.nslabs ?? a.swiotlbSize >> 11n);
+    const nareas = roundupPow2(sw?.nareas ?? ncpus);
+    const tlb = mb.allocTryNid(nslabs << 11n, p.pageSize, 0n, dmaLimit - 1n, -1, 'swiotlb_init_remap+0xcc/0x270', 'swiotlb buffer');
     if (tlb) {
-      mb.allocTryNid(a.swiotlbSlotsSize, p.pageSize, 0n, 0n, -1, 'swiotlb_init_remap+0x18c/0x270', 'swiotlb slots');
-      mb.allocTryNid(a.swiotlbAreasSize, p.smpCacheBytes, 0n, 0n, -1, 'swiotlb_init_remap+0x1dc/0x270', 'swiotlb areas');
-      ctx.log.push({ step: 'mem_init', text: `software IO TLB: area num 1.` });
+      const slots = ((nslabs * (a.swiotlbSlotsSize / (a.swiotlbSize >> 11n))) + p.pageSize - 1n) & ~(p.pageSize - 1n);
+      mb.allocTryNid(slots, p.pageSize, 0n, 0n, -1, 'swiotlb_init_remap+0x18c/0x270', 'swiotlb slots');
+      // one struct io_tlb_area per area; swiotlb_adjust_nareas rounds the count up to 2^n
+      mb.allocTryNid(a.swiotlbAreasSize * nareas, p.smpCacheBytes, 0n, 0n, -1, 'swiotlb_init_remap+0x1dc/0x270', 'swiotlb areas');
+      ctx.log.push({ step: 'mem_init', text: `software IO TLB: area num ${nareas}.` });
+      ctx.log.push({ step: 'mem_init', text: `software IO TLB: mapped [mem ${'0x' + tlb.toString(16).padStart(16, '0')}-${'0x' + (tlb + (nslabs << 11n)).toString(16).padStart(16, '0')}] (${(nslabs << 11n) >> 20n}MB)` });
+    } else {
+      ctx.log.push({ step: 'mem_init', text: 'software IO TLB: swiotlb_init_remap: Failed to allocate memory' });
     }
   }
   const free = memblockFreeAll(ctx, maxPfn, fa.firstDeferredPfn);
