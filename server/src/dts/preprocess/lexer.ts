@@ -238,22 +238,32 @@ export function lexText(path: string, text: string): LexedFile {
   return { path, text, toks, lineStarts: computeLineStarts(text), problems, defCache: new Map() };
 }
 
+// Least-recently-used cache (Map keeps insertion order; a hit is moved to the end). Bounded by
+// source size: lexed files take about 27 bytes per source char, so 8M chars is about 220 MB at
+// most, several times a board with all its headers (1-3 MB of source).
 const cache = new Map<string, LexedFile>();
 let cacheChars = 0;
-const CACHE_MAX_CHARS = 256 * 1024 * 1024;
+const CACHE_MAX_CHARS = 8 * 1024 * 1024;
 
 /** The lexed form of `path` with this exact content, from the cache when unchanged. */
 export function lexFile(path: string, text: string): LexedFile {
   const hit = cache.get(path);
-  if (hit && hit.text === text) return hit;
-  if (hit) cacheChars -= hit.text.length;
-  const lexed = lexText(path, text);
-  if (cacheChars + text.length > CACHE_MAX_CHARS) {
-    cache.clear();
-    cacheChars = 0;
+  if (hit) {
+    cache.delete(path);
+    if (hit.text === text) {
+      cache.set(path, hit);
+      return hit;
+    }
+    cacheChars -= hit.text.length;
   }
+  const lexed = lexText(path, text);
   cache.set(path, lexed);
   cacheChars += text.length;
+  for (const [k, v] of cache) {
+    if (cacheChars <= CACHE_MAX_CHARS || v === lexed) break;
+    cache.delete(k);
+    cacheChars -= v.text.length;
+  }
   return lexed;
 }
 
