@@ -33,6 +33,8 @@ import { simUnavailable } from './sim_unavailable.js';
 import { rmemSizeZero } from './rmem_size_zero.js';
 import { chosenInitrd } from './chosen_initrd.js';
 import { memorySizeUnknown } from './assume_ram.js';
+import { memoryIgnored } from './memory_ignored.js';
+import { chosenElfcorehdr } from './chosen_elfcorehdr.js';
 export { assumeRam, hasRam } from './assume_ram.js';
 import { unexplainedCode, unexplainedFailures } from './rmem_unexplained.js';
 
@@ -69,12 +71,12 @@ export interface Rule {
 }
 
 export const rules: Rule[] = [
-  rmemUnsupportedFormat, rmemPropLength, rmemRegAndSize, rmemNoRegNoSize, rmemUnitAddress, memoryNoDeviceType,
+  rmemUnsupportedFormat, rmemPropLength, rmemRegAndSize, rmemNoRegNoSize, rmemUnitAddress, memoryNoDeviceType, memoryIgnored,
   cmaNoMap, cmaNotReusable, dmaPoolNeedsNomap, cmaMisaligned,
   rmemOverlap, rmemOverlapUnreported, rmemNomapBusy, rmemMemreserveOverlap,
   rmemOutsideRam, rmemAllocFailed, cmaCrossZone, cmaDefaultFailed,
   rmemTooMany, cmaTooManyAreas, cmaDefaultDuplicate, cmaCmdlineBypass,
-  rmemSizeZero, chosenInitrd, rmemPlacement, memorySizeUnknown, simUnavailable,
+  rmemSizeZero, chosenInitrd, chosenElfcorehdr, rmemPlacement, memorySizeUnknown, simUnavailable,
 ];
 
 export const ruleCatalog: { code: string; title: string; kernel: string }[] = rules.flatMap((r) => [
