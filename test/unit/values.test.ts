@@ -2,7 +2,7 @@
 // 1.6.1 (`dtc -I dts -O dtb` + canon/fdt-canon.py) from the same source text.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { dump, errors } from '../corpus/dts-helpers.js';
+import { compile, dump, errors } from '../corpus/dts-helpers.js';
 
 const prop = (body: string): string => {
   const d = dump(`/dts-v1/;\n/ {\n\t${body}\n};\n`);
@@ -66,12 +66,15 @@ test('strings with escapes, byte strings, mixed values and labels inside values'
   assert.match(d, /^prop mixed 730000000001ff0002000000012f6e00$/m);
 });
 
-test('out-of-range cells are truncated; dtc flags them (1.6.1: error, newer: warning)', () => {
+test('out-of-range cells are truncated with a warning (dtc 1.7.0; 1.6.1 made it an error)', () => {
   // dtc 1.6.1: "3.17-24 Value out of range for 16-bit array element" and "4.16-19 ... 8-bit";
-  // (-129) sign-extends (all ones above the mask), so it is not flagged.
+  // dtc 1.7.0's changelog: "Warning rather than hard error if integer expression results are
+  // truncated due to cell size". (-129) sign-extends (all ones above the mask): not flagged.
   const src = '/dts-v1/;\n/ {\n\ta = /bits/ 16 <0x12345>;\n\tb = /bits/ 8 <256 (-129)>;\n};\n';
   assert.match(dump(src), /^prop a 2345$/m);
   assert.match(dump(src), /^prop b 007f$/m);
+  const w = compile(src).findings.map((f) => `${f.severity} ${f.range!.start.line + 1}.${f.range!.start.col + 1}-${f.range!.end.col + 1} ${f.code}`);
+  assert.deepEqual(w, ['warning 3.17-24 value-truncated', 'warning 4.16-19 value-truncated']);
 });
 
 test('division by zero is an error at the whole operation, the value 0', () => {

@@ -46,9 +46,9 @@ export function toFinding(e: ParseError, map: OffsetMap): Finding {
 export function buildTree(ast: DtsAst, map: OffsetMap): BuildResult {
   const merged = mergeAst(ast);
   const fix = runFixups(merged.root, merged.index, ast.plugin);
-  if (ast.plugin) addOverlayFixups(merged.root, fix.refs);
+  const overlayErrors = ast.plugin ? addOverlayFixups(merged.root, fix.refs) : [];
   const findings: Finding[] = [];
-  for (const e of [...ast.errors, ...merged.errors, ...fix.errors]) findings.push(toFinding(e, map));
+  for (const e of [...ast.errors, ...merged.errors, ...fix.errors, ...overlayErrors]) findings.push(toFinding(e, map));
 
   const nodeOf = new Map<LNode, DtNode>();
   const propOf = new Map<object, DtProp>();

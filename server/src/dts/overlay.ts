@@ -4,7 +4,7 @@
 //   /__local_fixups__  the referencing nodes' paths mirrored, a property per referencing
 //                      property holding the u32 offsets of resolved phandle cells.
 // Offsets are those of the final value (after `&x` path strings were inserted before them).
-import type { NodeDef, PropDef } from './ast.js';
+import type { NodeDef, ParseError, PropDef } from './ast.js';
 import { buildNode, fullPath, LabelIndex, type LNode, type LProp } from './livetree.js';
 import type { ResolvedRef } from './phandle.js';
 
@@ -37,7 +37,10 @@ function append(node: LNode, name: string, bytes: Uint8Array): void {
   node.props.push({ name, labels: [], deleted: false, data: def.data, def });
 }
 
-export function addOverlayFixups(root: LNode, refs: ResolvedRef[]): void {
+/** Adds the fixup nodes; returns errors for unresolved `&{/path}` references, which the format
+ * cannot express (dtc 1.7.0 dies with "Can't generate fixup for reference to path"). */
+export function addOverlayFixups(root: LNode, refs: ResolvedRef[]): ParseError[] {
+  const errors: ParseError[] = [];
   // Final offset of each phandle cell: path strings inserted earlier in the same value shift it.
   const shift = new Map<LProp, Map<object, number>>();
   const byProp = new Map<LProp, ResolvedRef[]>();
@@ -64,7 +67,12 @@ export function addOverlayFixups(root: LNode, refs: ResolvedRef[]): void {
   phandleRefs.sort((a, b) => order.get(a.node)! - order.get(b.node)!);
   const offsetOf = (r: ResolvedRef): number => shift.get(r.prop)?.get(r.marker) ?? r.marker.offset;
 
-  const unresolved = phandleRefs.filter((r) => !r.target);
+  const unresolved = phandleRefs.filter((r) => {
+    if (r.target) return false;
+    if (!r.marker.ref.includes('/')) return true;
+    errors.push({ code: 'label-undefined', message: `Can't generate fixup for reference to path &{${r.marker.ref}}`, start: r.marker.start, end: r.marker.end, severity: 'error' });
+    return false;
+  });
   if (unresolved.length) {
     const fn = child(root, '__fixups__');
     for (const r of unresolved) append(fn, r.marker.ref, enc.encode(`${fullPath(r.node)}:${r.prop.name}:${offsetOf(r)}\0`));
@@ -82,4 +90,5 @@ export function addOverlayFixups(root: LNode, refs: ResolvedRef[]): void {
       append(wn, r.prop.name, cell);
     }
   }
+  return errors;
 }
