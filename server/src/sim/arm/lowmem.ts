@@ -100,12 +100,12 @@ export function armAddMemory(mb: Memblock, c: ArmConsts, physOffset: bigint, sta
   return msgs;
 }
 
-/** early_mem for every `mem=` in command-line order: the first one removes all memory. */
-export function applyMemParams(mb: Memblock, c: ArmConsts, physOffset: bigint, mems: { value: bigint; start?: bigint }[], log: (m: string) => void): void {
-  let first = true;
+/** early_mem for `mem=` values in command-line order: the first one ever (state.first) removes
+ * all memory (its static `usermem` flag). */
+export function applyMemParams(mb: Memblock, c: ArmConsts, physOffset: bigint, mems: { value: bigint; start?: bigint }[], log: (m: string) => void, state = { first: true }): void {
   for (const m of mems) {
-    if (first) {
-      first = false;
+    if (state.first) {
+      state.first = false;
       const s = mb.startOfDram();
       const e = mb.endOfDram();
       mb.remove(s, e - s, c.callers.earlyMem!);

@@ -137,9 +137,16 @@ export function armSetupArch(ctx: BootContext): void {
   if (!scanMemory(ctx)) return;
   checkUsableMemRange(ctx);
 
-  // parse_early_param
+  // parse_early_param: in command-line order, so mem= before memblock=debug stays silent
+  let memIdx = 0;
+  const memSeen = { first: true };
+  for (const prm of ctx.args.params) {
+    if (prm.name === 'memblock' && prm.value === 'debug') mb.debug = true;
+    if (prm.name === 'mem' && memIdx < ctx.args.mem.length) {
+      applyMemParams(mb, c, physOffset, [ctx.args.mem[memIdx++]!], (m) => log(ctx, 'early_mem', m), memSeen);
+    }
+  }
   mb.debug = ctx.args.memblockDebug;
-  if (ctx.args.mem.length) applyMemParams(mb, c, physOffset, ctx.args.mem, (m) => log(ctx, 'early_mem', m));
   const vmin = vmallocMin(c, ctx.args.vmalloc, (m) => log(ctx, 'early_vmalloc', m));
   // setup_dma_zone: the machine descriptor's dma_zone_size (none for the generic DT machine)
   const compat = readStrings(ctx.tree.root, 'compatible') ?? [];
