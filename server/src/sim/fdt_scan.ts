@@ -92,10 +92,46 @@ export function scanMemory(ctx: BootContext): boolean {
       if (hotplug) mb.markHotplug(base, size);
     }
   }
+  checkUsableMemRange(ctx);
   if (!found) {
     ctx.findings.push({ severity: 'error', code: 'sim-no-memory', message: 'No usable memory node (device_type = "memory" with reg) under /: the kernel has no RAM to boot with.', range: tree.root.range } as Finding);
   }
   return found;
+}
+
+/** early_init_dt_check_for_usable_mem_range (6.1, called right after the memory scan): the
+ * first /chosen/linux,usable-memory-range entry caps memblock.memory (memblock_cap_memory_range),
+ * a second one is memblock_add()ed back (MAX_USABLE_RANGES = 2). */
+export function checkUsableMemRange(ctx: BootContext): void {
+  const chosen = findChosen(ctx.tree);
+  const prop = chosen && getProp(chosen, 'linux,usable-memory-range');
+  if (!prop) return;
+  const cells = rootCells(ctx.tree);
+  // the kernel checks len (bytes) % (addr + size cells), as written
+  if (prop.value.length % (cells.addr + cells.size) !== 0) return;
+  const entry = (cells.addr + cells.size) * 4;
+  const rgn: { base: bigint; size: bigint }[] = [];
+  for (let off = 0; entry && off < prop.value.length && rgn.length < 2; off += entry) {
+    rgn.push({ base: memCell(prop.value, off, cells.addr), size: memCell(prop.value, off + cells.addr * 4, cells.size) });
+  }
+  if (!rgn.length) return;
+  ctx.memblock.capMemoryRange(rgn[0]!.base, rgn[0]!.size);
+  for (let i = 1; i < rgn.length && rgn[i]!.size; i++) ctx.memblock.addSilent(rgn[i]!.base, rgn[i]!.size);
+}
+
+/** early_init_dt_check_for_elfcorehdr: /chosen/linux,elfcorehdr = <addr size>. */
+export function elfcorehdr(tree: DtTree): { base: bigint; size: bigint } | undefined {
+  const chosen = findChosen(tree);
+  const prop = chosen && getProp(chosen, 'linux,elfcorehdr');
+  const cells = rootCells(tree);
+  if (!prop || prop.value.length < cells.addr + cells.size) return undefined;
+  if (prop.value.length < (cells.addr + cells.size) * 4) return undefined;
+  const size = memCell(prop.value, cells.addr * 4, cells.size);
+  return size ? { base: memCell(prop.value, 0, cells.addr), size } : undefined;
+}
+
+function findChosen(tree: DtTree): DtNode | undefined {
+  return tree.root.children.find((c) => c.name === 'chosen') ?? tree.root.children.find((c) => c.name === 'chosen@0');
 }
 
 /** early_init_dt_scan_chosen: bootargs (truncated to COMMAND_LINE_SIZE - 1) and

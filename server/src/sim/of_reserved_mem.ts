@@ -6,7 +6,7 @@
 // (kernel/dma/contiguous.c rmem_cma_setup, kernel/dma/coherent.c rmem_dma_setup).
 import { getProp, readNumber, readStrings, type DtNode } from '../dts/tree.js';
 import { callerOf, fmtPa } from './profile.js';
-import { isAvailable, memCell, rootCells } from './fdt_scan.js';
+import { elfcorehdr, isAvailable, memCell, rootCells } from './fdt_scan.js';
 import { kernelSort } from './ksort.js';
 import { cmaInitReservedMem } from './cma.js';
 import type { BootContext, RmemNode, RmemResult } from './types.js';
@@ -305,9 +305,25 @@ function rmemDmaSetup(ctx: BootContext, rm: RmemNode): number {
   return 0;
 }
 
-/** early_init_fdt_scan_reserved_mem: static pass, /memreserve/, then fdt_init_reserved_mem. */
+/** fdt_reserve_elfcorehdr (CONFIG_CRASH_DUMP): reserve /chosen/linux,elfcorehdr unless it
+ * overlaps a reservation already. */
+export function reserveElfcorehdr(ctx: BootContext): void {
+  const e = elfcorehdr(ctx.tree);
+  if (!e) return;
+  const step = 'early_init_fdt_scan_reserved_mem';
+  if (ctx.memblock.isRegionReserved(e.base, e.size)) {
+    ctx.log.push({ step, text: 'OF: fdt: elfcorehdr is overlapped' });
+    return;
+  }
+  ctx.memblock.reserve(e.base, e.size, callerOf(ctx.profile, 'early_init_fdt_scan_reserved_mem:elfcorehdr'), 'elfcorehdr');
+  ctx.log.push({ step, text: `OF: fdt: Reserving ${e.size >> 10n} KiB of memory at 0x${e.base.toString(16)} for elfcorehdr` });
+}
+
+/** early_init_fdt_scan_reserved_mem: static pass, elfcorehdr, /memreserve/, then
+ * fdt_init_reserved_mem. */
 export function earlyInitFdtScanReservedMem(ctx: BootContext): void {
   const saved = fdtScanReservedMem(ctx);
+  reserveElfcorehdr(ctx);
   reserveMemreserves(ctx);
   fdtInitReservedMem(ctx, saved);
 }

@@ -56,8 +56,9 @@ export interface Profile {
   pfnValid: 'section' | 'memblock-map';
   /** pageblock_order (pageblock_nr_pages = 1 << it). */
   pageblockOrder: number;
-  /** Caller strings (`fn+0xoff/0xsize`) the memblock=debug trace prints, by function name;
-   * functions missing here print their bare name. */
+  /** Caller strings (`fn+0xoff/0xsize`) the memblock=debug trace prints, by function name
+   * (`fn:detail` when one function calls memblock from several places); functions missing here
+   * print their bare name (before any `:`). */
   callers: Record<string, string>;
   /** Command-line parameters the kernel knows (__setup / early_param names, without `=`);
    * anything else without a `.` is handed to init and makes start_kernel allocate and free
@@ -157,6 +158,7 @@ function arm64Profile(): Profile {
     callers: {
       // offsets as printed by the arm64 oracle logs
       early_init_fdt_scan_reserved_mem: 'early_init_fdt_scan_reserved_mem+0x2b8/0x3c0',
+      'early_init_fdt_scan_reserved_mem:elfcorehdr': 'early_init_fdt_scan_reserved_mem+0x364/0x3c0',
       fdt_init_reserved_mem: 'fdt_init_reserved_mem+0x490/0x4d4',
       early_init_dt_alloc_reserved_memory_arch: 'early_init_dt_alloc_reserved_memory_arch+0x40/0x94',
       memblock_alloc_range_nid: 'memblock_alloc_range_nid+0xe8/0x17c',
@@ -337,7 +339,7 @@ const COMMON_PARAMS = [
 
 /** The caller string the trace prints for kernel function `fn`. */
 export function callerOf(p: Profile, fn: string): string {
-  return p.callers[fn] ?? fn;
+  return p.callers[fn] ?? fn.split(':')[0]!;
 }
 
 /** PHYS_ADDR_MAX for the profile (also MEMBLOCK_ALLOC_ANYWHERE). */
