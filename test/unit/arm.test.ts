@@ -199,3 +199,54 @@ for (const c of ptCases) {
     assert.deepEqual(merged.map((m) => `${m.va.toString(16)} ${m.pa.toString(16)} ${m.size.toString(16)} ${g(m.granule)} ${m.attrs}`), want);
   });
 }
+
+// Robustness: random boards (banks, no-map/plain/dynamic/CMA regions, command lines) must never
+// make the arm path throw, loop for long, or produce an inconsistent Memory: line.
+test('arm/arm-lpae: 200 random boards simulate without internal errors', () => {
+  let seed = 12345;
+  const rnd = (n: number) => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed % n;
+  };
+  const hex = (v: number) => '0x' + v.toString(16);
+  let lines = 0;
+  for (let i = 0; i < 200; i++) {
+    const banks: string[] = [];
+    let base = 0x40000000;
+    for (let b = 0; b < 1 + rnd(3); b++) {
+      const size = (1 + rnd(64)) * 0x1000000 + (rnd(4) === 0 ? rnd(16) * 0x10000 : 0);
+      banks.push(`0x0 ${hex(base)} 0x0 ${hex(size)}`);
+      base += size + rnd(3) * 0x800000;
+    }
+    const regions: string[] = [];
+    for (let r = 0; r < rnd(6); r++) {
+      const at = 0x40000000 + rnd(0x40) * 0x1000000 + rnd(16) * 0x80000;
+      const sz = (1 + rnd(32)) * 0x80000;
+      const kind = rnd(4);
+      if (kind === 0) regions.push(`r${r}@${at.toString(16)} { reg = <0x0 ${hex(at)} 0x0 ${hex(sz)}>; no-map; };`);
+      else if (kind === 1) regions.push(`r${r}@${at.toString(16)} { reg = <0x0 ${hex(at)} 0x0 ${hex(sz)}>; };`);
+      else if (kind === 2) regions.push(`d${r} { size = <0x0 ${hex(sz)}>; };`);
+      else regions.push(`c${r} { compatible = "shared-dma-pool"; reusable; size = <0x0 ${hex(0x800000 * (1 + rnd(4)))}>; };`);
+    }
+    const extra = ['', 'mem=256M', 'vmalloc=300M', 'cma=32M', 'movablecore=64M', 'crashkernel=16M', 'earlycon'][rnd(7)];
+    const dts = `/dts-v1/;\n/ { #address-cells = <2>; #size-cells = <2>; compatible = "linux,dummy-virt";
+      cpus { #address-cells = <1>; #size-cells = <0>; cpu@0 { device_type = "cpu"; reg = <0>; }; };
+      memory@40000000 { device_type = "memory"; reg = <${banks.join(' ')}>; };
+      reserved-memory { #address-cells = <2>; #size-cells = <2>; ranges; ${regions.join(' ')} };
+      chosen { bootargs = "console=ttyAMA0 memblock=debug ${extra}"; }; };\n`;
+    const { tree } = compileText(dts, { parser: 'native' });
+    for (const arch of ['arm', 'arm-lpae'] as const) {
+      const t0 = Date.now();
+      const sim = simulate(tree, { arch, dtbSize: dtbSize(tree) });
+      assert.deepEqual(sim.findings.filter((f) => f.code === 'sim-internal').map((f) => f.message), [], dts);
+      assert.ok(Date.now() - t0 < 2000, `slow simulation for ${dts}`);
+      const m = sim.memoryLine;
+      if (m) {
+        lines++;
+        assert.equal(m.availableK + m.reservedK + m.cmaReservedK, m.totalK, dts);
+        assert.ok(m.availableK > 0n && m.totalK > 0n, dts);
+      }
+    }
+  }
+  assert.ok(lines >= 300, `only ${lines} of 400 random boots reached mem_init`);
+});
