@@ -27,6 +27,8 @@ export interface Analysis {
   /** Front-end findings first (preprocess, parse, merge), then the simulator's and the rules'. */
   findings: FindingWithFixes[];
   frontCount: number;
+  /** The server's disk/settings epoch when the analysis ran (see AnalyzeInput.reuse). */
+  epoch: number;
   timings: { preprocess: number; parse: number; simulate: number; rules: number; total: number };
   at: Date;
 }
@@ -46,8 +48,13 @@ export interface AnalyzeInput {
   board: string;
   full: boolean;
   fs: OverlayFs;
+  epoch?: number;
   settings: Settings;
   folder?: string;
+  /** A previous analysis of the same text (same open-document versions, nothing changed on
+   * disk or in the settings since): its preprocess/compile are reused, only the simulation and
+   * the rules run. The as-you-type analyses thus make the one on save cheap. */
+  reuse?: Analysis;
   /** What-if overrides (webview), never published as diagnostics. */
   whatIf?: { arch?: Arch; bootargs?: string; overrides?: Record<string, unknown> };
 }
@@ -64,14 +71,25 @@ function safe<T>(what: string, f: () => T, findings: Finding[]): T | undefined {
 export function analyze(input: AnalyzeInput): Analysis {
   const t0 = performance.now();
   const session = input.fs.session();
-  const inc = includeSetup(input.board, input.settings.includePaths, input.folder);
   const findings: FindingWithFixes[] = [];
-  const pre = preprocess(input.board, { includeDirs: inc.includeDirs, dtcIncludeDirs: inc.dtcIncludeDirs, prefixMap: inc.prefixMap, prefixDir: inc.prefixDir, fs: session });
-  const t1 = performance.now();
-  const compile = safe('compile', () => compileText(pre.text, { map: pre.map, file: input.board }), findings)
-    ?? compileText('/dts-v1/; / { };', { file: input.board });
-  const t2 = performance.now();
-  findings.push(...pre.findings, ...compile.findings);
+  let pre: PreprocessResult;
+  let compile: TextCompileResult;
+  let t1 = t0;
+  let t2 = t0;
+  if (input.reuse) {
+    ({ pre, compile } = input.reuse);
+    for (const [p, v] of input.reuse.versions) session.versions.set(p, v);
+    findings.push(...input.reuse.findings.slice(0, input.reuse.frontCount));
+  } else {
+    const inc = includeSetup(input.board, input.settings.includePaths, input.folder);
+    pre = preprocess(input.board, { includeDirs: inc.includeDirs, dtcIncludeDirs: inc.dtcIncludeDirs, prefixMap: inc.prefixMap, prefixDir: inc.prefixDir, fs: session });
+    t1 = performance.now();
+    const c = pre.text;
+    compile = safe('compile', () => compileText(c, { map: pre.map, file: input.board }), findings)
+      ?? compileText('/dts-v1/; / { };', { file: input.board });
+    t2 = performance.now();
+    findings.push(...pre.findings, ...compile.findings);
+  }
   const frontCount = findings.length;
   const arch = input.whatIf?.arch ?? detectArch(input.settings.arch, input.board, compile.tree);
   let sim: SimResult | undefined;
@@ -89,7 +107,7 @@ export function analyze(input: AnalyzeInput): Analysis {
     t4 = performance.now();
   }
   return {
-    board: input.board, full: input.full, versions: session.versions, pre, compile, sim, arch, findings, frontCount,
+    board: input.board, full: input.full, versions: session.versions, pre, compile, sim, arch, findings, frontCount, epoch: input.epoch ?? 0,
     timings: { preprocess: t1 - t0, parse: t2 - t1, simulate: t3 - t2, rules: t4 - t3, total: t4 - t0 },
     at: new Date(),
   };

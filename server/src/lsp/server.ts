@@ -98,6 +98,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
 
 connection.onDidChangeConfiguration(guard('configuration', undefined, (p) => {
   settings.clear();
+  service.noteFileChanged();
   const s = (p.settings as Record<string, unknown> | undefined)?.dtmem;
   if (s) settings.fallback = normalize(s);
   for (const b of service.activeBoards()) service.schedule(b, 'full', 0);
@@ -124,7 +125,7 @@ docs.onDidChangeContent((e) => {
 docs.onDidSave((e) => {
   try {
     const p = uriToPath(e.document.uri);
-    service.noteFileChanged();
+    service.noteSaved();
     for (const b of service.boardsReading(p)) service.schedule(b, 'full', 0);
   } catch (err) {
     connection.console.error(`save failed: ${String(err)}`);

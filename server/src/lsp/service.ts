@@ -39,6 +39,8 @@ export class Service {
   private readonly contributions = new Map<string, Map<string, Diagnostic[]>>();
   folders: string[] = [];
   debounceMs = 250;
+  /** Bumped when files change on disk or settings change: earlier parses cannot be reused. */
+  epoch = 0;
   ready: Promise<void> = Promise.resolve();
 
   constructor(private readonly connection: Connection, private readonly docs: TextDocuments<TextDocument>, private readonly settings: SettingsCache) {
@@ -140,7 +142,8 @@ export class Service {
       await this.ready;
       const folder = this.folderOf(board);
       const settings = await this.settings.get(pathToUri(folder ?? board));
-      const a = analyze({ board, full: kind === 'full', fs: this.fs, settings, folder });
+      const reuse = kind === 'full' ? this.reusable(st) : undefined;
+      const a = analyze({ board, full: kind === 'full', fs: this.fs, settings, folder, epoch: this.epoch, reuse });
       // Let edits that arrived while we were busy be applied before judging staleness.
       await new Promise((r) => setTimeout(r, 1));
       await new Promise((r) => setImmediate(r));
@@ -168,6 +171,14 @@ export class Service {
 
   private waitersWant(st: BoardState): boolean {
     return st.waiters.length > 0;
+  }
+
+  /** The latest analysis when it was computed from exactly the current text. */
+  private reusable(st: BoardState): Analysis | undefined {
+    const prev = st.quick ?? st.full;
+    if (!prev || prev.epoch !== this.epoch || this.isStale(prev)) return undefined;
+    for (const f of prev.pre.files) if (!prev.versions.has(f) && this.openDoc(f)) return undefined;
+    return prev;
   }
 
   isStale(a: Analysis): boolean {
@@ -299,7 +310,14 @@ export class Service {
     void this.connection.sendNotification(AnalyzedNotification, params);
   }
 
+  /** Files changed on disk (watched files) or settings changed: nothing parsed can be reused. */
   noteFileChanged(): void {
+    this.epoch++;
+    this.index.invalidateListings();
+  }
+
+  /** A document was saved: its text is the buffer already analysed; only listings may change. */
+  noteSaved(): void {
     this.index.invalidateListings();
   }
 }
