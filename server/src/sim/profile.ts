@@ -252,7 +252,8 @@ function armProfile(lpae: boolean): Profile {
       ? {
           // offsets as printed by the arm-lpae oracle logs
           early_init_fdt_scan_reserved_mem: 'early_init_fdt_scan_reserved_mem+0x334/0x46c',
-          fdt_reserve_elfcorehdr: 'early_init_fdt_scan_reserved_mem+0x418/0x46c', // golden chosen-usable-range
+          'early_init_fdt_scan_reserved_mem:elfcorehdr': 'early_init_fdt_scan_reserved_mem+0x418/0x46c', // golden chosen-usable-range
+          'early_init_fdt_scan_reserved_mem:memreserve': 'early_init_fdt_scan_reserved_mem+0x74/0x46c', // arm engineer's /memreserve/ boot
           fdt_init_reserved_mem: 'fdt_init_reserved_mem+0x59c/0x5cc',
           early_init_dt_alloc_reserved_memory_arch: 'early_init_dt_alloc_reserved_memory_arch+0x5c/0xbc',
           memblock_alloc_range_nid: 'memblock_alloc_range_nid+0xe4/0x198',
@@ -261,7 +262,8 @@ function armProfile(lpae: boolean): Profile {
       : {
           // offsets as printed by the arm (armmp) oracle logs
           early_init_fdt_scan_reserved_mem: 'early_init_fdt_scan_reserved_mem+0x2f8/0x414',
-          fdt_reserve_elfcorehdr: 'early_init_fdt_scan_reserved_mem+0x3c0/0x414', // golden chosen-usable-range
+          'early_init_fdt_scan_reserved_mem:elfcorehdr': 'early_init_fdt_scan_reserved_mem+0x3c0/0x414', // golden chosen-usable-range
+          'early_init_fdt_scan_reserved_mem:memreserve': 'early_init_fdt_scan_reserved_mem+0x78/0x414', // arm engineer's /memreserve/ boot
           fdt_init_reserved_mem: 'fdt_init_reserved_mem+0x4f4/0x524',
           early_init_dt_alloc_reserved_memory_arch: 'early_init_dt_alloc_reserved_memory_arch+0x2c/0x70',
           memblock_alloc_range_nid: 'memblock_alloc_range_nid+0xd0/0x168',
