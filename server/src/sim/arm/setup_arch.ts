@@ -8,7 +8,7 @@
 //   mem_init with the `Memory:` line. Shared steps (memory scan, reserved-memory, CMA) are the
 //   core modules'; this file supplies the arm-specific parts and their order.
 import { getProp, readString, readStrings, type DtNode } from '../../dts/tree.js';
-import { scanMemory, rootCells, memCell } from '../fdt_scan.js';
+import { checkUsableMemRange, scanMemory, rootCells, memCell } from '../fdt_scan.js';
 import { earlyInitFdtScanReservedMem } from '../of_reserved_mem.js';
 import { cmaActivate, dmaContiguousReserve } from '../cma.js';
 import { ALLOC_ACCESSIBLE, NUMA_NO_NODE } from '../memblock.js';
@@ -72,27 +72,6 @@ function possibleCpus(ctx: BootContext, c: ArmConsts): number {
     if (isCpu && getProp(ch, 'reg')) n++;
   }
   return Math.max(1, Math.min(n, c.nrCpus));
-}
-
-/** early_init_dt_check_for_usable_mem_range (drivers/of/fdt.c 6.1, the end of
- * early_init_dt_scan_nodes): /chosen/linux,usable-memory-range caps memblock.memory to its first
- * range and memblock_add()s the second (MAX_USABLE_RANGES = 2); silent, before memblock=debug.
- * Both steps are idempotent, so a shared implementation running as well does no harm. */
-function checkUsableMemRange(ctx: BootContext): void {
-  const chosen = ctx.tree.root.children.find((n) => n.name === 'chosen' || n.name === 'chosen@0');
-  const prop = chosen && getProp(chosen, 'linux,usable-memory-range');
-  if (!prop) return;
-  const cells = rootCells(ctx.tree);
-  // the kernel checks len (bytes) % (addr + size cells), not the entry size
-  if (prop.value.length % (cells.addr + cells.size)) return;
-  const entry = (cells.addr + cells.size) * 4;
-  const rgn: { base: bigint; size: bigint }[] = [];
-  for (let off = 0; off + entry <= prop.value.length && rgn.length < 2; off += entry) {
-    rgn.push({ base: memCell(prop.value, off, cells.addr), size: memCell(prop.value, off + cells.addr * 4, cells.size) });
-  }
-  if (!rgn.length) return;
-  ctx.memblock.capMemoryRange(rgn[0]!.base, rgn[0]!.size);
-  for (const r of rgn.slice(1)) if (r.size) ctx.memblock.addSilent(r.base, r.size);
 }
 
 /** reserve_initrd_mem (init/initramfs.c in 6.1): page-rounded, must be memory and not already
