@@ -116,8 +116,17 @@ export class Memblock {
   private addRange(type: Region[], base: bigint, size: bigint, nid: number, flags: number): void {
     size = this.capSize(base, size);
     if (size <= 0n) return;
-    let b = base;
     const end = base + size;
+    // fast path: no overlap with any region -> insert at its sorted place, merge neighbours
+    const i = lowerBound(type, base);
+    const prev = type[i - 1];
+    const next = type[i];
+    if ((!prev || prev.base + prev.size <= base) && (!next || next.base >= end)) {
+      type.splice(i, 0, { base, size, flags, nid });
+      this.mergeAround(type, i);
+      return;
+    }
+    let b = base;
     const out: Region[] = [];
     for (const r of type) {
       const rend = r.base + r.size;
@@ -133,6 +142,21 @@ export class Memblock {
     out.sort((x, y) => (x.base < y.base ? -1 : x.base > y.base ? 1 : 0));
     type.splice(0, type.length, ...out);
     this.merge(type);
+  }
+
+  /** memblock_merge_regions restricted to the neighbours of index i (the array was merged). */
+  private mergeAround(type: Region[], i: number): void {
+    const same = (a: Region, b: Region) => a.base + a.size === b.base && a.flags === b.flags && a.nid === b.nid;
+    const next = type[i + 1];
+    if (next && same(type[i]!, next)) {
+      type[i]!.size += next.size;
+      type.splice(i + 1, 1);
+    }
+    const prev = type[i - 1];
+    if (prev && same(prev, type[i]!)) {
+      prev.size += type[i]!.size;
+      type.splice(i, 1);
+    }
   }
 
   /** memblock_merge_regions: join neighbours that touch and have the same flags and nid. */
@@ -205,13 +229,25 @@ export class Memblock {
   reserve(base: bigint, size: bigint, caller: string, owner: string, silent = false): void {
     this.record({ op: 'reserve', base, size, caller, owner, lines: silent ? [] : this.rangeLine('memblock_reserve', base, size, caller) });
     const capped = this.capSize(base, size);
-    if (capped > 0n) this.owners.push({ base, end: base + capped, owner });
+    if (capped > 0n) this.addOwner(base, base + capped, owner);
     this.addRange(this.reserved, base, size, 0, MEMBLOCK_NONE);
   }
 
   /** Records an owner label for a range without reserving it (no-map carve-outs). */
   noteOwner(base: bigint, size: bigint, owner: string): void {
-    this.owners.push({ base, end: base + this.capSize(base, size), owner });
+    this.addOwner(base, base + this.capSize(base, size), owner);
+  }
+
+  /** Appends an owner range, extending the last one when it is the same owner and adjacent
+   * (page-table pages come one by one, top-down). */
+  private addOwner(base: bigint, end: bigint, owner: string): void {
+    const last = this.owners[this.owners.length - 1];
+    if (last && last.owner === owner && (last.base === end || last.end === base)) {
+      if (last.base === end) last.base = base;
+      else last.end = end;
+      return;
+    }
+    if (this.owners.length < 100000) this.owners.push({ base, end, owner });
   }
 
   /** Owner labels of reservations overlapping [base, base+size). */
@@ -340,9 +376,8 @@ export class Memblock {
     if (start < this.pageSize) start = this.pageSize; // avoid allocating the first page
     if (end < start) end = start;
     const clamp = (v: bigint) => (v < start ? start : v > end ? end : v);
-    const ranges = this.freeRanges();
     if (this.bottomUp) {
-      for (const r of ranges) {
+      for (const r of this.freeRanges()) {
         const s = clamp(r.start);
         const e = clamp(r.end);
         const cand = roundUp(s, align);
@@ -350,14 +385,35 @@ export class Memblock {
       }
       return 0n;
     }
-    for (let i = ranges.length - 1; i >= 0; i--) {
-      const s = clamp(ranges[i]!.start);
-      const e = clamp(ranges[i]!.end);
+    for (const r of this.freeRangesReverse()) {
+      const s = clamp(r.start);
+      const e = clamp(r.end);
       if (e < size) continue;
       const cand = roundDown(e - size, align);
       if (cand >= s) return cand;
     }
     return 0n;
+  }
+
+  /** for_each_free_mem_range_reverse, lazily from the top (NOMAP memory skipped). */
+  *freeRangesReverse(): Generator<{ start: bigint; end: bigint }> {
+    const res = this.reserved;
+    for (let mi = this.memory.length - 1; mi >= 0; mi--) {
+      const m = this.memory[mi]!;
+      if (m.flags & MEMBLOCK_NOMAP) continue;
+      const mStart = m.base;
+      let cursor = m.base + m.size;
+      // last reserved region starting below the end of m
+      let j = lowerBound(res, cursor) - 1;
+      for (; j >= 0 && cursor > mStart; j--) {
+        const r = res[j]!;
+        const rEnd = r.base + r.size;
+        if (rEnd <= mStart) break;
+        if (rEnd < cursor) yield { start: rEnd, end: cursor };
+        if (r.base < cursor) cursor = r.base;
+      }
+      if (cursor > mStart) yield { start: mStart, end: cursor };
+    }
   }
 
   /** memblock_alloc_range_nid: find + reserve; 0 on failure. The reserve is logged with caller
@@ -417,6 +473,18 @@ export class Memblock {
   traceLines(): string[] {
     return this.events.flatMap((e) => e.lines);
   }
+}
+
+/** Index of the first region whose base is >= v (regions sorted by base). */
+function lowerBound(type: Region[], v: bigint): number {
+  let lo = 0;
+  let hi = type.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (type[mid]!.base < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** The kernel's round_up/round_down are bit-mask macros (include/linux/math.h): with a
