@@ -9,10 +9,11 @@ import { join, resolve } from 'node:path';
 import { parseBootLog } from '../../server/src/log/parse.js';
 import { toOracleResult } from '../../server/src/log/oracle_json.js';
 
-const ROOTS = [
-  process.env.DTMEM_ORACLE ? join(process.env.DTMEM_ORACLE, 'results') : '/work/shared/oracle/results',
-  resolve(__dirname, 'results'),
-];
+const ORACLE = process.env.DTMEM_ORACLE ?? '/work/shared/oracle';
+// results-userspace logs add a /proc dump and a `dmesg` replay of the boot after it; their
+// `result` is the boot as the console printed it (splitBoots must not pick the replay).
+const ROOTS = [join(ORACLE, 'results'), resolve(__dirname, 'results'), join(ORACLE, 'results-userspace')];
+const ROOT_NAMES = ['oracle', 'golden', 'oracle-userspace'];
 const ARCHES = ['arm64', 'arm', 'arm-lpae'];
 const DEEP = new Set(['memblock', 'reserved_mem', 'cma']);
 
@@ -31,7 +32,7 @@ function cases(): { list: Case[]; incomplete: string[] } {
         if (!f.endsWith('.log')) continue;
         const json = join(dir, f.replace(/\.log$/, '.json'));
         if (!existsSync(json)) continue;
-        const name = `${root === ROOTS[0] ? 'oracle' : 'golden'}/${arch}/${f}`;
+        const name = `${ROOT_NAMES[ROOTS.indexOf(root)]}/${arch}/${f}`;
         try {
           list.push({ name, log: readFileSync(join(dir, f), 'utf8'), result: JSON.parse(readFileSync(json, 'utf8')).result });
         } catch {

@@ -37,7 +37,8 @@ const NOISE = [
   'U-Boot 2023.01 (Jan 01 2023 - 00:00:00 +0000)',
   '=> bootm ${kernel_addr_r} - ${fdt_addr_r}',
   'random: crng init done',
-  '[    1.234567] usb 1-1: new high-speed USB device number 2 using ehci-platform',
+  // An unrelated kernel message, stamped like the line before it (printk time only goes forward).
+  'STAMP usb 1-1: new high-speed USB device number 2 using ehci-platform',
   '   ',
   '',
   '\x1b[0;32m[  OK  ]\x1b[0m Started Journal Service.',
@@ -49,7 +50,7 @@ function interleave(text: string, every: number): string {
   const out: string[] = [];
   lines(text).forEach((l, i) => {
     out.push(l);
-    if (i % every === every - 1) out.push(NOISE[i % NOISE.length]!);
+    if (i % every === every - 1) out.push(NOISE[i % NOISE.length]!.replace('STAMP', /^\[[^\]]*\]/.exec(l)?.[0] ?? ''));
   });
   return out.join('\n');
 }
@@ -101,3 +102,14 @@ for (const { name, text } of all) {
     }
   });
 }
+
+test('several boots in one capture: the last complete boot; a dmesg replay does not count', () => {
+  const a = all.find((l) => l.name === 'arm64/base-1G.log');
+  const b = all.find((l) => l.name === 'arm64/static.log');
+  assert.ok(a && b);
+  assert.deepStrictEqual(facts(a.text + '\n' + b.text), facts(b.text), 'reboot into another devicetree');
+  assert.deepStrictEqual(facts(b.text + '\n~ # dmesg\n' + b.text), facts(b.text), 'boot followed by its dmesg replay');
+  // A replay whose ring buffer lost the first lines (no `Linux version`) is not a boot either.
+  const tail = lines(b.text).slice(40).join('\n');
+  assert.deepStrictEqual(facts(b.text + '\n' + tail), facts(b.text), 'truncated replay');
+});

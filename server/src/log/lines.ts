@@ -10,6 +10,8 @@ export interface LogMessage {
   raw: string;
   /** 0-based line number in the input. */
   line: number;
+  /** The printk timestamp in seconds, when the line has one. */
+  time?: number;
 }
 
 /** Upper bound on the lines read (a boot log is a few thousand lines; nothing may grow without
@@ -26,6 +28,12 @@ const SYSLOG_RE = /^[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \S+ kernel: /;
 // the memblock dump prints `memory[0x0]\t[…]`).
 // eslint-disable-next-line no-control-regex
 const ANSI_RE = /\x1b\[[0-9;?]*[A-Za-z]|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/g;
+
+/** The printk timestamp of a raw line (`[    1.234567] `), in seconds. */
+export function messageTime(raw: string): number | undefined {
+  const m = /^(?:<\d{1,2}>)?(?:[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \S+ kernel: )?(?:<\d{1,2}>)?\[\s*(\d+\.\d+)\]/.exec(raw);
+  return m ? Number(m[1]) : undefined;
+}
 
 /** The printk message of one raw log line. */
 export function messageText(raw: string): string {
@@ -53,7 +61,10 @@ export function splitLog(text: string): LogMessage[] {
     // CRLF, and serial captures that end lines with \r\r\n or use bare \r.
     raw = raw.replace(/\r+$/, '');
     for (const part of raw.includes('\r') ? raw.split('\r') : [raw]) {
-      out.push({ text: messageText(part), raw: part, line: n });
+      const msg: LogMessage = { text: messageText(part), raw: part, line: n };
+      const time = messageTime(part);
+      if (time !== undefined) msg.time = time;
+      out.push(msg);
     }
     n++;
   }

@@ -49,9 +49,61 @@ export function emptyFacts(): BootLogFacts {
   };
 }
 
-/** Parses a boot log's text. Never throws. */
+/** Parses a boot log's text. Never throws. A capture holding several boots (a serial log across
+ * reboots, or a boot followed by a `dmesg` replay of it) is cut into boots and the last complete
+ * one is parsed: see splitBoots. */
 export function parseBootLog(text: string): BootLogFacts {
-  return parseMessages(splitLog(text));
+  const boots = splitBoots(splitLog(text));
+  return parseMessages(boots.chosen);
+}
+
+/** A printk clock going back by more than this (seconds) starts a new boot or a replay. */
+const CLOCK_RESET = 2;
+
+/**
+ * Cuts a capture into boots. A boot ends once its `Memory:` line has been printed and then either
+ * `Booting Linux on physical CPU` / `Linux version` appears again or the printk clock goes back by
+ * more than CLOCK_RESET seconds (a line stamped by another source rarely does that). The chosen
+ * boot is the last one that starts at `Booting Linux`/`Linux version` (a complete boot), else the
+ * first (a `dmesg` replay whose ring buffer lost the beginning is not a boot of its own).
+ */
+export function splitBoots(msgs: LogMessage[]): { boots: LogMessage[][]; chosen: LogMessage[] } {
+  const boots: LogMessage[][] = [[]];
+  let sawMemory = false;
+  let maxTime = 0;
+  /** Timestamped lines of the current boot: a line printed again with its old timestamp after the
+   * clock went back is a replay (a later boot would not repeat the exact timestamps). */
+  let lines = new Set<string>();
+  for (const m of msgs) {
+    const start = /^(?:Booting Linux on physical CPU|Linux version )/.test(m.text);
+    const back = m.time !== undefined && m.time < maxTime;
+    const reset = back && (m.time! < maxTime - CLOCK_RESET || lines.has(m.raw.trim()));
+    if (sawMemory && (start || reset) && boots.length < 1000) {
+      boots.push([]);
+      sawMemory = false;
+      maxTime = 0;
+      lines = new Set();
+    }
+    boots[boots.length - 1]!.push(m);
+    if (m.time !== undefined) {
+      if (m.time > maxTime) maxTime = m.time;
+      if (lines.size < MAX_ITEMS) lines.add(m.raw.trim());
+    }
+    if (!sawMemory && /^Memory: \d+K\//.test(m.text)) sawMemory = true;
+  }
+  // A `dmesg` replay repeats lines of an earlier boot with their timestamps; the live console copy
+  // is the complete one (the ring buffer may have dropped memblock=debug lines).
+  const seen = new Set<string>();
+  const fresh: LogMessage[][] = [];
+  for (const b of boots) {
+    // Lines stamped 0.000000 repeat across boots of the same kernel; later stamps do not.
+    const timed = b.filter((m) => m.time !== undefined && m.time > 0);
+    const repeated = timed.filter((m) => seen.has(m.raw.trim())).length;
+    if (!fresh.length || repeated < Math.max(3, timed.length >> 1)) fresh.push(b);
+    for (const m of timed) if (seen.size < MAX_ITEMS) seen.add(m.raw.trim());
+  }
+  const complete = fresh.filter((b) => b.slice(0, 50).some((m) => /^(?:Booting Linux on physical CPU|Linux version )/.test(m.text)));
+  return { boots, chosen: complete[complete.length - 1] ?? boots[0]! };
 }
 
 export function parseMessages(msgs: LogMessage[]): BootLogFacts {
