@@ -12,8 +12,8 @@ function placement(a: Analysis, base: bigint, size: bigint): string {
   const sim = a.sim!;
   const digits = sim.profile.physAddrBits === 32 ? 8 : 0;
   const zones = zonesOf(sim, base, base + size);
-  const hi = sim.lowmemLimit !== undefined && base + size > sim.lowmemLimit ? ', highmem' : '';
-  return `→ ${hex(base, digits)}-${hex(base + size - 1n, digits)} (${human(size)}${zones.length ? ', ' + zones.join('+') : ''}${hi})`;
+  // Past arm_lowmem_limit the zone is HighMem, so the zone names already say lowmem/highmem.
+  return `→ ${hex(base, digits)}-${hex(base + size - 1n, digits)} (${human(size)}${zones.length ? ', ' + zones.join('+') : ''})`;
 }
 
 export function codeLenses(a: Analysis | undefined, file: string): CodeLens[] {
