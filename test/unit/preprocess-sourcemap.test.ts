@@ -172,3 +172,9 @@ test('random directive/macro soup: no internal error, every output byte located,
   }
   assert.ok(performance.now() - t0 < 60_000);
 });
+
+test('toOffset on a file included twice gives its first place in the output', () => {
+  const r = pp({ '/t/main.dts': '#include "n.dtsi"\nmid\n#include "n.dtsi"\n', '/t/n.dtsi': 'node;\n' });
+  assert.equal(words(r.text), 'node; mid node;');
+  assert.equal(r.map.toOffset('/t/n.dtsi', 0, 0), r.text.indexOf('node'));
+});

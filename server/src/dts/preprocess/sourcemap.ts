@@ -167,11 +167,17 @@ export class SourceMapImpl implements SourceMap {
       if (idx.src[mid] <= off) lo = mid;
       else hi = mid - 1;
     }
-    for (let k = lo; k >= 0 && k >= lo - 8; k--) {
+    // Several runs can cover it when the file was included more than once: take the first in
+    // the output. Runs of one file do not nest, so a short look back suffices.
+    let best: number | undefined;
+    for (let k = lo; k >= 0 && k >= lo - 64; k--) {
       const i = idx.seg[k];
-      if (off < this.s.srcEnd[i]) return this.s.outStart[i] + (off - this.s.srcStart[i]);
+      if (off < this.s.srcEnd[i]) {
+        const o = this.s.outStart[i] + (off - this.s.srcStart[i]);
+        if (best === undefined || o < best) best = o;
+      }
     }
-    return this.expansionCovering(fid, off);
+    return best ?? this.expansionCovering(fid, off);
   }
 
   /** A position inside a macro invocation maps to the start of its expansion. */
