@@ -9,7 +9,7 @@ import { compileBoard } from './compile-board.js';
 import { simulate } from '../../server/src/sim/simulate.js';
 import { resolveProfile, type Arch } from '../../server/src/sim/profile.js';
 import type { SimResult } from '../../server/src/sim/types.js';
-import { nodePath } from '../../server/src/dts/tree.js';
+import { hasProp, nodePath, readStrings } from '../../server/src/dts/tree.js';
 import { assumeRam, runRules, type RuleFinding } from '../../server/src/rules/index.js';
 
 export interface BoardEntry { board: string; arch: string }
@@ -36,7 +36,14 @@ export interface Hit {
   message: string;
 }
 
-export interface BoardOutcome { hits: Hit[]; all: RuleFinding[]; crashed?: string; assumed: boolean }
+export interface BoardOutcome {
+  hits: Hit[];
+  all: RuleFinding[];
+  crashed?: string;
+  assumed: boolean;
+  /** Legal coherent pools on the board: shared-dma-pool + no-map, no reusable (the near-miss). */
+  coherentPools?: number;
+}
 
 export async function checkCorpusBoard(e: BoardEntry): Promise<BoardOutcome> {
   try {
@@ -58,7 +65,9 @@ export async function checkCorpusBoard(e: BoardEntry): Promise<BoardOutcome> {
       where: f.range ? `${path.relative(LINUX, f.range.file)}:${f.range.start.line + 1}` : e.board,
       node: f.node ? nodePath(f.node) : '/', message: f.message,
     }));
-    return { hits, all, assumed: !!ram.assumed };
+    const rmn = r.tree.root.children.find((n) => n.name === 'reserved-memory');
+    const coherentPools = (rmn?.children ?? []).filter((n) => (readStrings(n, 'compatible') ?? []).includes('shared-dma-pool') && hasProp(n, 'no-map') && !hasProp(n, 'reusable')).length;
+    return { hits, all, assumed: !!ram.assumed, coherentPools };
   } catch (err) {
     return { hits: [], all: [], assumed: false, crashed: err instanceof Error ? err.stack ?? err.message : String(err) };
   }

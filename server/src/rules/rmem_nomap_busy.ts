@@ -57,7 +57,9 @@ export const rmemNomapBusy: Rule = {
         const placement = onlyBoot
           ? ` (this profile loads the kernel at ${hex(p.kernelLoadAddr ?? 0n) === '0x0' ? `RAM + ${hex(p.kernelLoadOffset)}` : hex(p.kernelLoadAddr!)} and the DTB at ${p.dtbLoadAddr !== undefined ? hex(p.dtbLoadAddr) : `RAM + ${hex(p.dtbLoadOffset)}`}, as QEMU does; your boot loader may differ)`
           : '';
-        const f = finding(onlyBoot ? 'warning' : 'error', this.code, rm.node,
+        // with an assumed RAM bank even the RAM base is a guess: information only
+        const sev = !onlyBoot ? 'error' : ctx.assumedRam ? 'info' : 'warning';
+        const f = finding(sev, this.code, rm.node,
           `${line ? `"${line}"` : `failed to reserve memory for node '${rm.name}'`}: no-map [${hex(base)}-${hex(end - 1n)}] (${sizeStr(res.size)}) overlaps memory that is already reserved${all.length ? ` (${all.join(', ')})` : ''}${placement}; the kernel neither maps it out nor reserves it, so it stays ordinary RAM.`);
         if (related.length) f.related = related;
         out.push(f);

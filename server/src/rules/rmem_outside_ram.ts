@@ -35,8 +35,12 @@ export const rmemOutsideRam: Rule = {
             `${where}: the kernel still creates the CMA pool ("created CMA memory pool"), then cma_init_reserved_areas touches pages that have no struct page and the kernel crashes at boot ("Unable to handle kernel paging request").`);
           out.push(f);
         } else {
-          out.push(finding('warning', this.code, rm.node,
-            `${where}: the kernel ${rm.nomap ? 'marks' : 'reserves'} it without a message, but ${wholly ? 'it protects nothing (that memory is not RAM to Linux)' : 'only the part inside RAM means anything'}; check the memory node or the region.`));
+          // a no-map region wholly outside RAM is the usual way to hand device memory (SRAM, VRAM)
+          // to a driver through memory-region: information, not a warning
+          out.push(finding(wholly && rm.nomap ? 'info' : 'warning', this.code, rm.node,
+            wholly && rm.nomap
+              ? `${where}: the kernel ignores it for RAM purposes (nothing to map out); fine if it describes device memory for a memory-region user, otherwise check the memory node.`
+              : `${where}: the kernel ${rm.nomap ? 'marks' : 'reserves'} it without a message, but ${wholly ? 'it protects nothing (that memory is not RAM to Linux)' : 'only the part inside RAM means anything'}; check the memory node or the region.`));
         }
       }
     }

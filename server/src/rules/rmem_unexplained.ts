@@ -13,7 +13,8 @@ export const unexplainedCode = 'rmem-init-failed';
 export function unexplainedFailures(ctx: RuleContext, found: RuleFinding[]): RuleFinding[] {
   const sim = simOk(ctx);
   if (!sim) return [];
-  const explained = new Set(found.filter((f) => f.node && (f.severity === 'error' || f.severity === 'warning')).map((f) => f.node));
+  // any rule that spoke about the node (even as information) explains its outcome; placement does not
+  const explained = new Set(found.filter((f) => f.node && f.code !== 'rmem-placement').map((f) => f.node));
   const out: RuleFinding[] = [];
   for (const rm of sim.rmem) {
     if (explained.has(rm.node)) continue;
