@@ -95,11 +95,20 @@ function remember(key: string | undefined, text: string, tree: Tree): void {
   }
 }
 
+// Constructs tree-sitter-devicetree 0.15 cannot parse (tree-sitter-gaps.md): `&{/}` and
+// `&{label/path}`, comma-separated `/bits/` lists, char literals. Text containing one would only
+// give an ERROR tree after a slow error recovery, so it goes straight to the native parser.
+const KNOWN_GAP = /&\{(?!\/[0-9a-zA-Z,._+@-])|,\s*\/bits\/|'/;
+
+export function hasKnownGap(text: string): boolean {
+  return KNOWN_GAP.test(text);
+}
+
 /** Parses `text` with tree-sitter and builds the AST from the CST; undefined when the parser is
- * not loaded or the CST cannot be trusted (then use parseDts). With a `key` (the entry file) the
+ * not loaded, the text has a known grammar gap, or the CST cannot be trusted (then use parseDts). With a `key` (the entry file) the
  * previous tree for that key is reused incrementally. */
 export function parseWithTreeSitter(text: string, key?: string): DtsAst | undefined {
-  if (!parser) return undefined;
+  if (!parser || hasKnownGap(text)) return undefined;
   const src = blankLinemarkers(text);
   const old = editedOld(key, src);
   const tree = parser.parse(src, old);
