@@ -9,7 +9,8 @@
 //   core modules'; this file supplies the arm-specific parts and their order.
 import { getProp, readString, readStrings, type DtNode } from '../../dts/tree.js';
 import { checkUsableMemRange, scanMemory, rootCells, memCell } from '../fdt_scan.js';
-import { earlyInitFdtScanReservedMem } from '../of_reserved_mem.js';
+import { fdtInitReservedMem, fdtScanReservedMem, reserveElfcorehdr } from '../of_reserved_mem.js';
+import { callerOf } from '../profile.js';
 import { cmaActivate, dmaContiguousReserve } from '../cma.js';
 import { ALLOC_ACCESSIBLE, NUMA_NO_NODE } from '../memblock.js';
 import type { BootContext } from '../types.js';
@@ -72,6 +73,21 @@ function possibleCpus(ctx: BootContext, c: ArmConsts): number {
     if (isCpu && getProp(ch, 'reg')) n++;
   }
   return Math.max(1, Math.min(n, c.nrCpus));
+}
+
+/** early_init_fdt_scan_reserved_mem as Debian's 6.1.176 runs it: the DTB header's /memreserve/
+ * entries first (caller +0x78, before the /reserved-memory scan: a no-map node on such a range
+ * fails with -EBUSY, boot-oracle memrsvnomap), then the static /reserved-memory pass, elfcorehdr,
+ * and fdt_init_reserved_mem. (An adapter over the shared steps, whose own wrapper reserves the
+ * /memreserve/ entries after the scan.) */
+function earlyInitFdtScanReservedMemArm(ctx: BootContext): void {
+  for (const r of ctx.tree.memreserves) {
+    if (!r.size) break;
+    ctx.memblock.reserve(r.address, r.size, callerOf(ctx.profile, 'early_init_fdt_scan_reserved_mem:memreserve'), '/memreserve/');
+  }
+  const saved = fdtScanReservedMem(ctx);
+  reserveElfcorehdr(ctx);
+  fdtInitReservedMem(ctx, saved);
 }
 
 /** reserve_initrd_mem (init/initramfs.c in 6.1): page-rounded, must be memory and not already
@@ -151,7 +167,7 @@ export function armSetupArch(ctx: BootContext): void {
       remap.push({ name: a?.name ?? 'cma', base, size });
     },
   };
-  earlyInitFdtScanReservedMem(ctx);
+  earlyInitFdtScanReservedMemArm(ctx);
   const dflt = dmaContiguousReserve(ctx, armDmaLimit, b1.lowmemLimit);
   if (dflt) ctx.result.defaultCma = dflt;
   snapshot(ctx, 'arm_memblock_init');
