@@ -1,7 +1,8 @@
 // Preprocessor speed on the 5 largest corpus boards (corpus/big/manifest.tsv): our preprocess()
 // cold (empty lex cache, first call in the process also pays JIT warm-up) and warm (median of
 // repeated runs, files cached by content), beside the real `cpp` run as kbuild runs it (wall time
-// of the process, median). Run: node --import tsx bench/preprocess.ts
+// of the process, median). `warm cpu` is our mean CPU time per warm run (wall times suffer when the
+// machine is loaded). Run: node --import tsx bench/preprocess.ts
 // With ALL=1 it then also preprocesses all 2775 boards in one process (shared lex cache), the
 // way a long-running language server would meet them.
 import { execFileSync } from 'node:child_process';
@@ -27,7 +28,7 @@ for (const line of readFileSync(join(TREE, 'INCLUDE-PREFIXES.txt'), 'utf8').spli
 }
 
 const boards = readFileSync(join(CORPUS, 'big/manifest.tsv'), 'utf8').split('\n').slice(1).filter(Boolean).map((l) => l.split('\t')[0]);
-console.log('board'.padEnd(58), 'out KB', ' cold ms', ' warm ms', '  cpp ms');
+console.log('board'.padEnd(58), 'out KB', ' cold ms', ' warm ms', 'warm cpu', '  cpp ms');
 try {
   for (const board of boards) {
     const abs = join(TREE, board);
@@ -37,18 +38,21 @@ try {
     const r = preprocess(abs, { ...setup, fs: nodeFileSystem });
     const cold = performance.now() - t;
     const warm: number[] = [];
+    const c0 = process.cpuUsage();
     for (let i = 0; i < RUNS; i++) {
       t = performance.now();
       preprocess(abs, { ...setup, fs: nodeFileSystem });
       warm.push(performance.now() - t);
     }
+    const cu = process.cpuUsage(c0);
+    const warmCpu = (cu.user + cu.system) / 1000 / RUNS;
     const cpp: number[] = [];
     for (let i = 0; i < Math.min(RUNS, 9); i++) {
       t = performance.now();
       execFileSync('cpp', ['-nostdinc', '-I', prefix, '-undef', '-D__DTS__', '-x', 'assembler-with-cpp', board], { cwd: TREE, stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 1 << 28 });
       cpp.push(performance.now() - t);
     }
-    console.log(board.padEnd(58), (r.text.length / 1024).toFixed(0).padStart(6), cold.toFixed(1).padStart(8), median(warm).toFixed(1).padStart(8), median(cpp).toFixed(1).padStart(8));
+    console.log(board.padEnd(58), (r.text.length / 1024).toFixed(0).padStart(6), cold.toFixed(1).padStart(8), median(warm).toFixed(1).padStart(8), warmCpu.toFixed(1).padStart(8), median(cpp).toFixed(1).padStart(8));
   }
   if (process.env.ALL === '1') {
     const all = readFileSync(join(CORPUS, 'canon/expected-linux-6.12.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { board: string }).board);
