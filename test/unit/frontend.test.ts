@@ -61,3 +61,27 @@ test('re-compiling after an edit reuses the tree-sitter tree and matches a fresh
   assert.equal(canonicalDump(second.tree), canonicalDump(fresh.tree));
   assert.match(canonicalDump(second.tree), /prop extra 6500/);
 });
+
+test('dtmem flatten: canonical dump on stdout, dtc-style findings on stderr, exit 1 on errors', async () => {
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const path = await import('node:path');
+  const { run } = await import('../../server/src/cli/flatten.js');
+  const dir = mkdtempSync(path.join(tmpdir(), 'dtmem-flatten-'));
+  writeFileSync(path.join(dir, 'inc.dtsi'), '/ { a = <1>; };\n');
+  writeFileSync(path.join(dir, 'b.dts'), '/dts-v1/;\n#include "inc.dtsi"\n/ { b = <(1/0)>; };\n');
+  const out: string[] = [], err: string[] = [];
+  const ow = process.stdout.write, ew = process.stderr.write;
+  process.stdout.write = ((s: string) => { out.push(s); return true; }) as typeof process.stdout.write;
+  process.stderr.write = ((s: string) => { err.push(s); return true; }) as typeof process.stderr.write;
+  let code: number;
+  try {
+    code = await run([path.join(dir, 'b.dts'), '--canonical']);
+  } finally {
+    process.stdout.write = ow;
+    process.stderr.write = ew;
+  }
+  assert.equal(code, 1);
+  assert.equal(out.join(''), 'node /\nprop a 00000001\nprop b 00000000\n');
+  assert.equal(err.join(''), `${path.join(dir, 'b.dts')}:3.11-3.14: Error (div-zero): Division by zero\n`);
+});
