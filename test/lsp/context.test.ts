@@ -67,6 +67,10 @@ describe('a .dtsi edited under an open board', () => {
     const fail = after.diagnostics.find((x) => /linux,cma/.test(x.message) && x.severity === 1)!;
     assert.equal(fail.range.start.line, cmaLine);
     assert.ok(!after.diagnostics.some((x) => x.code === 'rmem-placement' && /linux,cma/.test(x.message)), 'placement of a failed node');
+    const h = await c.conn.sendRequest<Hover>('textDocument/hover', { textDocument: { uri: uri(ws.board) }, position: { line: cmaLine, character: 4 } });
+    const t = (h.contents as { value: string }).value;
+    assert.match(t, /Dynamic region: \*\*not placed\*\*/);
+    assert.match(t, /in \[`0x60000000`, `0x80000000`\), top-down → no room/);
     // The soc.dtsi syntax error is gone with the fixed text.
     assert.ok(!c.latest(ws.soc)!.diagnostics.some((x) => x.code === 'syntax'));
   });

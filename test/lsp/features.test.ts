@@ -72,7 +72,8 @@ describe('language server features (board.dts)', () => {
     assert.match(t, /PFNs `0x7c000`–`0x7ffff` \(16384 pages of 4 KiB\)/);
     assert.match(t, /Zone: DMA/);
     assert.match(t, /initialized as a CMA area/);
-    assert.match(t, /top-down/);
+    // __reserved_mem_alloc_in_range: the alloc-ranges entry, the 4 MiB alignment, the result.
+    assert.match(t, /- memblock_phys_alloc_range 64 MiB, align `0x400000`, in \[`0x60000000`, `0x80000000`\), top-down → `0x7c000000`/);
   });
 
   it('hovers a memory node reg with the bank, size and zone', async () => {

@@ -96,13 +96,18 @@ function dynamicPlacement(a: Analysis, rm: RmemNode): string[] {
   const init = rm.results.find((r) => r.base !== undefined && r.size);
   const base = init?.base ?? rm.base;
   const size = init?.size ?? rm.size;
-  if (!size) return ['Dynamic region: **not placed** (allocation failed or skipped)'];
-  const out = ['Dynamic region placed at:', ...rangeFacts(sim, a.compile.tree, base, base + size, rm.node, rm.nomap)];
-  const ev = sim.memblockEvents.find((e) => e.op === 'alloc' && e.base === base && e.size === size)
-    ?? sim.memblockEvents.find((e) => (e.op === 'alloc' || e.op === 'reserve') && e.base === base);
-  if (ev) {
-    const range = ev.from !== undefined || ev.maxAddr !== undefined ? ` within [\`${hex(ev.from ?? 0n)}\`, \`${ev.maxAddr !== undefined ? hex(ev.maxAddr) : 'end'}\`)` : '';
-    out.push('', `Why: ${ev.fn ?? 'memblock'} of ${human(ev.size)}${ev.align ? `, alignment \`${hex(ev.align)}\`` : ''}${range}, searched top-down (memblock's default direction), by ${ev.caller}`);
+  const out = size ? ['Dynamic region placed at:', ...rangeFacts(sim, a.compile.tree, base, base + size, rm.node, rm.nomap)] : ['Dynamic region: **not placed**'];
+  // The allocation attempts made for this node (__reserved_mem_alloc_in_range tries each
+  // alloc-ranges entry in order; memblock searches top-down, its default direction).
+  const owner = nodePath(rm.node);
+  const tries = sim.memblockEvents.filter((e) => e.op === 'alloc' && e.owner === owner).slice(0, 8);
+  if (tries.length) {
+    out.push('', 'Why:');
+    for (const e of tries) {
+      const range = `[\`${hex(e.from ?? 0n)}\`, \`${e.maxAddr !== undefined ? hex(e.maxAddr) : 'end'}\`)`;
+      const got = e.result ? `→ \`${hex(e.result)}\`` : '→ no room';
+      out.push(`- ${e.fn ?? 'memblock alloc'} ${human(e.size)}, align \`${hex(e.align ?? 0n)}\`, in ${range}, top-down ${got}`);
+    }
   }
   return out;
 }
