@@ -96,7 +96,12 @@ export class ArmMmu {
   /** early_alloc(sz) = memblock_alloc(sz, sz) below memblock.current_limit; panics on failure. */
   earlyAlloc(size: bigint, what: string): bigint {
     const a = this.mb.allocTryNid(size, size, 0n, ALLOC_ACCESSIBLE, NUMA_NO_NODE, this.c.callers.earlyAlloc!, what);
-    if (!a) this.problems.push(`Failed to allocate ${size} bytes for ${what}: the kernel panics in early_alloc`);
+    if (!a && !this.fatal) {
+      // early_alloc: panic("%s: Failed to allocate %lu bytes align=0x%lx") - before the console
+      // is up on arm, so the boot just stops (boot-oracle memblock-double on arm)
+      this.fatal = `early_alloc: Failed to allocate ${size} bytes align=0x${size.toString(16)} for ${what}: the kernel panics in paging_init`;
+      this.problems.push(this.fatal);
+    }
     this.allocations.push({ what, addr: a, size });
     return a;
   }
@@ -326,13 +331,16 @@ export function pagingInit(inp: MmuInput): ArmMmu {
   inp.mb.currentLimit = inp.lowmemLimit;
   mmu.mapKernel();
   mmu.dmaContiguousRemap(inp.cmaAreas, inp.lowmemLimit);
+  if (mmu.fatal) return mmu;
   // early_fixmap_shutdown: clears the fixmap PMD, then re-creates the permanent device mappings
   // (the earlycon's page at fix_to_virt(FIX_EARLYCON_MEM_BASE) = 0xffeff000) with create_mapping
   mmu.pmdClear(0xffe00000n);
   if (inp.earlycon) mmu.createMapping(0xffeff000n, 0n, 4096n, MT_DEVICE, 'earlycon (fixmap)');
   const highMemoryVa = mmu.virt(inp.lowmemLimit - 1n) + 1n;
   mmu.devicemapsInit(inp.dtbAddr, highMemoryVa);
+  if (mmu.fatal) return mmu;
   mmu.kmapInit();
+  if (mmu.fatal) return mmu;
   mmu.earlyAlloc(PAGE, 'zero page');
   return mmu;
 }
