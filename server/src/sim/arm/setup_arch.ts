@@ -189,7 +189,7 @@ export function armSetupArch(ctx: BootContext): void {
     return;
   }
   // bootmem_init: memblock_allow_resize() first (arm lets memblock double its arrays only now)
-  mb.canResize = true;
+  (mb as { canResize?: boolean }).canResize = true;
   const z = bootmemInit(mb, c, { movablecore: ctx.args.movablecore, kernelcore: ctx.args.kernelcore }, armDmaPfnLimit);
   for (const m of z.messages) log(ctx, 'free_area_init', m);
   reportZones(ctx, z);
