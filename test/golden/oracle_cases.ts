@@ -70,6 +70,13 @@ export function loadCases(): OracleCase[] {
   return out;
 }
 
+/** The command line in the final DTB: what the kernel printed, else what the oracle wrote
+ * (a fallback boot may die before printing it). */
+export function caseCmdline(c: OracleCase): string {
+  const j = c.json as OracleJson & { input?: { chosen?: { bootargs?: string } }; oracle: { bootargs_requested?: string } };
+  return j.result.command_line ?? j.input?.chosen?.bootargs ?? j.oracle.bootargs_requested ?? '';
+}
+
 /** The DTS text the oracle compiled: base DTS (+ fragment appended) + the final bootargs. */
 export function caseDts(c: OracleCase): string {
   const o = c.json.oracle;
@@ -82,8 +89,9 @@ export function caseDts(c: OracleCase): string {
   const fragFile = candidates.find((f) => existsSync(f));
   if (!fragFile && candidates.length) throw new Error(`fragment not found: ${candidates.join(', ')}`);
   const frag = fragFile ? readFileSync(fragFile, 'utf8') : '';
-  if (o.dts_mode === 'full') return frag + `\n/ { chosen { bootargs = ${JSON.stringify(c.json.result.command_line)}; }; };\n`;
-  return baseText + '\n' + frag + `\n/ { chosen { bootargs = ${JSON.stringify(c.json.result.command_line)}; }; };\n`;
+  const chosen = `\n/ { chosen { bootargs = ${JSON.stringify(caseCmdline(c))}; }; };\n`;
+  if (o.dts_mode === 'full') return frag + chosen;
+  return baseText + '\n' + frag + chosen;
 }
 
 export function buildTree(c: OracleCase): { tree: DtTree; errors: string[] } {

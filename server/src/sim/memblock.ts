@@ -56,6 +56,11 @@ export interface MemblockOptions {
   maxEvents?: number;
   /** Caller string of the reserve that memblock_alloc_range_nid logs for each allocation. */
   allocReserveCaller?: string;
+  /** Static array sizes: INIT_MEMBLOCK_REGIONS (memory) and INIT_MEMBLOCK_RESERVED_REGIONS. */
+  memoryMax?: number;
+  reservedMax?: number;
+  /** sizeof(struct memblock_region), for memblock_double_array's allocation. */
+  regionSize?: bigint;
 }
 
 /** MEMBLOCK_ALLOC_ACCESSIBLE and MEMBLOCK_ALLOC_NOLEAKTRACE (end values that mean current_limit). */
@@ -77,6 +82,14 @@ export class Memblock {
   private owners: { base: bigint; end: bigint; owner: string }[] = [];
   private maxEvents: number;
   readonly allocReserveCaller: string;
+  /** type->max of each array; memblock_double_array doubles it once resizing is allowed. */
+  memoryMax: number;
+  reservedMax: number;
+  /** memblock_allow_resize() has run (arm64: in paging_init). */
+  canResize = false;
+  private readonly regionSize: bigint;
+  /** Whether each array lives in a memblock allocation (freed when doubled again). */
+  private allocated = { memory: undefined as { base: bigint; size: bigint } | undefined, reserved: undefined as { base: bigint; size: bigint } | undefined };
 
   constructor(opts: MemblockOptions) {
     this.physMax = opts.physMax;
@@ -86,6 +99,9 @@ export class Memblock {
     this.debug = opts.debug ?? true;
     this.maxEvents = opts.maxEvents ?? 200000;
     this.allocReserveCaller = opts.allocReserveCaller ?? 'memblock_alloc_range_nid';
+    this.memoryMax = opts.memoryMax ?? 128;
+    this.reservedMax = opts.reservedMax ?? 128;
+    this.regionSize = opts.regionSize ?? 24n;
   }
 
   // ---- formatting -------------------------------------------------------------------------
@@ -113,10 +129,65 @@ export class Memblock {
     return size < room ? size : room;
   }
 
-  private addRange(type: Region[], base: bigint, size: bigint, nid: number, flags: number): void {
+  /** Room for `nrNew` more regions (memblock_add_range's first pass / memblock_isolate_range):
+   * doubles the array when allowed; false is -ENOMEM. */
+  private ensureRoom(type: Region[], nrNew: number, base: bigint, size: bigint): boolean {
+    const isMem = type === this.memory;
+    const cnt = Math.max(1, type.length);
+    for (let guard = 0; cnt + nrNew > (isMem ? this.memoryMax : this.reservedMax) && guard < 32; guard++) {
+      if (!this.doubleArray(isMem ? 'memory' : 'reserved', base, size)) return false;
+    }
+    return true;
+  }
+
+  /** memblock_double_array (before slab): find room for twice the entries, move, reserve it. */
+  private doubleArray(name: 'memory' | 'reserved', areaStart: bigint, areaSize: bigint): boolean {
+    if (!this.canResize) return false;
+    const max = name === 'memory' ? this.memoryMax : this.reservedMax;
+    const oldSize = BigInt(max) * this.regionSize;
+    const newSize = oldSize * 2n;
+    const newAlloc = roundUp(newSize, this.pageSize);
+    if (name !== 'reserved') {
+      areaStart = 0n;
+      areaSize = 0n;
+    }
+    let addr = this.findInRange(newAlloc, this.pageSize, areaStart + areaSize, this.currentLimit);
+    if (!addr && areaSize) addr = this.findInRange(newAlloc, this.pageSize, 0n, areaStart < this.currentLimit ? areaStart : this.currentLimit);
+    if (!addr) {
+      this.record({ op: 'reserve', size: 0n, caller: 'memblock_double_array', lines: [`memblock: Failed to double ${name} array from ${max} to ${max * 2} entries !`] });
+      return false;
+    }
+    this.record({ op: 'reserve', size: 0n, caller: 'memblock_double_array', lines: this.debug ? [`memblock: ${name} is doubled to ${max * 2} at [${this.pa(addr)}-${this.pa(addr + newSize - 1n)}]`] : [] });
+    if (name === 'memory') this.memoryMax = max * 2;
+    else this.reservedMax = max * 2;
+    const old = this.allocated[name];
+    if (old) this.physFree(old.base, old.size, 'memblock_double_array');
+    this.allocated[name] = { base: addr, size: newAlloc };
+    this.reserve(addr, newAlloc, 'memblock_double_array', `memblock.${name} array`);
+    return true;
+  }
+
+  /** Number of regions memblock_add_range would insert for [base, end) (its counting pass). */
+  private countNew(type: Region[], base: bigint, end: bigint): number {
+    let n = 0;
+    let b = base;
+    for (const r of type) {
+      const rend = r.base + r.size;
+      if (r.base >= end) break;
+      if (rend <= b) continue;
+      if (r.base > b) n++;
+      b = rend < end ? rend : end;
+    }
+    if (b < end) n++;
+    return n;
+  }
+
+  private addRange(type: Region[], base: bigint, size: bigint, nid: number, flags: number): boolean {
     size = this.capSize(base, size);
-    if (size <= 0n) return;
+    if (size <= 0n) return true;
     const end = base + size;
+    const max = type === this.memory ? this.memoryMax : this.reservedMax;
+    if (!(Math.max(1, type.length) * 2 + 1 <= max) && !this.ensureRoom(type, this.countNew(type, base, end), base, size)) return false;
     // fast path: no overlap with any region -> insert at its sorted place, merge neighbours
     const i = lowerBound(type, base);
     const prev = type[i - 1];
@@ -124,7 +195,7 @@ export class Memblock {
     if ((!prev || prev.base + prev.size <= base) && (!next || next.base >= end)) {
       type.splice(i, 0, { base, size, flags, nid });
       this.mergeAround(type, i);
-      return;
+      return true;
     }
     let b = base;
     const out: Region[] = [];
@@ -142,6 +213,7 @@ export class Memblock {
     out.sort((x, y) => (x.base < y.base ? -1 : x.base > y.base ? 1 : 0));
     type.splice(0, type.length, ...out);
     this.merge(type);
+    return true;
   }
 
   /** memblock_merge_regions restricted to the neighbours of index i (the array was merged). */
@@ -182,6 +254,7 @@ export class Memblock {
     let start = -1;
     let stop = -1;
     if (size <= 0n) return [0, 0];
+    if (!this.ensureRoom(type, 2, base, size)) return [0, 0];
     for (let i = 0; i < type.length; i++) {
       const r = type[i]!;
       const rbase = r.base;
@@ -210,15 +283,15 @@ export class Memblock {
 
   // ---- public range operations ------------------------------------------------------------
 
-  add(base: bigint, size: bigint, caller = 'memblock_add', nid = 0, flags = MEMBLOCK_NONE): void {
+  add(base: bigint, size: bigint, caller = 'memblock_add', nid = 0, flags = MEMBLOCK_NONE): boolean {
     this.record({ op: 'add', base, size, caller, lines: this.rangeLine('memblock_add', base, size, caller) });
-    this.addRange(this.memory, base, size, nid, flags);
+    return this.addRange(this.memory, base, size, nid, flags);
   }
 
   /** memblock_add_node without a debug line (early_init_dt_add_memory_arch before memblock=debug). */
-  addSilent(base: bigint, size: bigint, nid = 0): void {
+  addSilent(base: bigint, size: bigint, nid = 0): boolean {
     this.record({ op: 'add', base, size, caller: 'early_init_dt_add_memory_arch', lines: [] });
-    this.addRange(this.memory, base, size, nid, MEMBLOCK_NONE);
+    return this.addRange(this.memory, base, size, nid, MEMBLOCK_NONE);
   }
 
   remove(base: bigint, size: bigint, caller = 'memblock_remove'): void {
@@ -226,11 +299,18 @@ export class Memblock {
     this.removeRange(this.memory, base, size);
   }
 
-  reserve(base: bigint, size: bigint, caller: string, owner: string, silent = false): void {
+  /** memblock_reserve; false when the array is full and cannot be doubled yet (-ENOMEM). */
+  reserve(base: bigint, size: bigint, caller: string, owner: string, silent = false): boolean {
     this.record({ op: 'reserve', base, size, caller, owner, lines: silent ? [] : this.rangeLine('memblock_reserve', base, size, caller) });
+    if (!this.addRange(this.reserved, base, size, 0, MEMBLOCK_NONE)) return false;
     const capped = this.capSize(base, size);
     if (capped > 0n) this.addOwner(base, base + capped, owner);
-    this.addRange(this.reserved, base, size, 0, MEMBLOCK_NONE);
+    return true;
+  }
+
+  /** memblock_allow_resize(). */
+  allowResize(): void {
+    this.canResize = true;
   }
 
   /** Records an owner label for a range without reserving it (no-map carve-outs). */
@@ -261,18 +341,20 @@ export class Memblock {
     this.removeRange(this.reserved, base, size);
   }
 
-  private setClrFlag(base: bigint, size: bigint, set: boolean, flag: number): void {
+  private setClrFlag(base: bigint, size: bigint, set: boolean, flag: number): boolean {
+    if (this.capSize(base, size) > 0n && !this.ensureRoom(this.memory, 2, base, size)) return false;
     const [s, e] = this.isolate(this.memory, base, size);
     for (let i = s; i < e; i++) {
       const r = this.memory[i]!;
       r.flags = set ? r.flags | flag : r.flags & ~flag;
     }
     this.merge(this.memory);
+    return true;
   }
 
-  markNomap(base: bigint, size: bigint, caller = 'memblock_mark_nomap'): void {
+  markNomap(base: bigint, size: bigint, caller = 'memblock_mark_nomap'): boolean {
     this.record({ op: 'mark_nomap', base, size, caller, lines: [] });
-    this.setClrFlag(base, size, true, MEMBLOCK_NOMAP);
+    return this.setClrFlag(base, size, true, MEMBLOCK_NOMAP);
   }
 
   clearNomap(base: bigint, size: bigint, caller = 'memblock_clear_nomap'): void {
@@ -422,7 +504,7 @@ export class Memblock {
     if (!align) align = 64n;
     const found = this.findInRange(size, align, start, end);
     if (!found) return 0n;
-    this.reserve(found, size, reserveCaller, owner);
+    if (!this.reserve(found, size, reserveCaller, owner)) return 0n;
     return found;
   }
 

@@ -55,12 +55,11 @@ function reserveMemory(ctx: BootContext, base: bigint, size: bigint, nomap: bool
   const mb = ctx.memblock;
   if (nomap) {
     if (mb.overlaps('memory', base, size) && mb.isRegionReserved(base, size)) return false;
-    mb.markNomap(base, size, 'early_init_fdt_scan_reserved_mem');
+    if (!mb.markNomap(base, size, 'early_init_fdt_scan_reserved_mem')) return false;
     mb.noteOwner(base, size, owner + ' (no-map)');
     return true;
   }
-  mb.reserve(base, size, callerOf(ctx.profile, 'early_init_fdt_scan_reserved_mem'), owner);
-  return true;
+  return mb.reserve(base, size, callerOf(ctx.profile, 'early_init_fdt_scan_reserved_mem'), owner);
 }
 
 /** The static pass: every available descendant of /reserved-memory in DT order. */

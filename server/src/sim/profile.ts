@@ -60,6 +60,11 @@ export interface Profile {
    * (`fn:detail` when one function calls memblock from several places); functions missing here
    * print their bare name (before any `:`). */
   callers: Record<string, string>;
+  /** INIT_MEMBLOCK_REGIONS / INIT_MEMBLOCK_RESERVED_REGIONS and sizeof(struct memblock_region):
+   * a full array needs memblock_double_array, which fails before memblock_allow_resize(). */
+  memblockMemoryRegions: number;
+  memblockReservedRegions: number;
+  memblockRegionSize: bigint;
   /** Command-line parameters the kernel knows (__setup / early_param names, without `=`);
    * anything else without a `.` is handed to init and makes start_kernel allocate and free
    * the `Unknown kernel command line parameters` buffer. */
@@ -164,6 +169,11 @@ function arm64Profile(): Profile {
       memblock_alloc_range_nid: 'memblock_alloc_range_nid+0xe8/0x17c',
       cma_declare_contiguous_nid: 'cma_declare_contiguous_nid+0x268/0x3c0',
     },
+    memblockMemoryRegions: 128,
+    // arch/arm64/include/asm/memory.h (EFI + GICv3 ITS): INIT_MEMBLOCK_REGIONS + NR_CPUS (256) + 1;
+    // memblock-double (148 reserved regions at the scan) needs no doubling on arm64
+    memblockReservedRegions: 128 + 256 + 1,
+    memblockRegionSize: 24n, // base, size, flags, nid
     knownParams: [...COMMON_PARAMS, 'rodata', 'arm64.nopauth', 'arm64.nobti', 'arm64.nomte', 'kvm-arm.mode', 'id_aa64mmfr1.vh'],
     minMemblockAddr: 0n, // arch/arm64/include/asm/memory.h: "Allow all memory at the discovery stage"
     maxMemblockAddr: (1n << 64n) - 1n,
@@ -269,6 +279,10 @@ function armProfile(lpae: boolean): Profile {
           memblock_alloc_range_nid: 'memblock_alloc_range_nid+0xd0/0x168',
           cma_declare_contiguous_nid: 'cma_declare_contiguous_nid+0x264/0x35c',
         },
+    memblockMemoryRegions: 128,
+    // INIT_MEMBLOCK_REGIONS: memblock-double's 126th region fails on armmp ("failed to reserve")
+    memblockReservedRegions: 128,
+    memblockRegionSize: lpae ? 24n : 12n,
     knownParams: [...COMMON_PARAMS, 'vmalloc', 'cachepolicy', 'nocache', 'nowb', 'ecc', 'noalign', 'user_debug', 'fpe', 'coherent_pool'],
     minMemblockAddr: 0n, // __pa(PAGE_OFFSET) = PHYS_OFFSET: set by the arm path from the load address
     maxMemblockAddr: lpae ? (1n << 64n) - 1n : 0xffffffffn,

@@ -46,6 +46,7 @@ export function createContext(tree: DtTree, opts: SimulateOptions, dtbSize: bigi
   const memblock = new Memblock({
     physMax: physAddrMax(profile), pageSize: profile.pageSize, paDigits: profile.physAddrBits === 32 ? 8 : 16,
     allocReserveCaller: callerOf(profile, 'memblock_alloc_range_nid'),
+    memoryMax: profile.memblockMemoryRegions, reservedMax: profile.memblockReservedRegions, regionSize: profile.memblockRegionSize,
   });
   const result = emptyResult(profile, cmdline);
   const ctx: BootContext = {

@@ -88,5 +88,6 @@ export function pagingInit(ctx: BootContext, memstart: bigint, image: ReturnType
   ctx.result.pageTables = lm.mappings;
   pgtableAlloc(ctx, a.pgtableKernelMap + lm.tables);
   ctx.memblock.physFree(image.end - a.initPgDirSize, a.initPgDirSize, 'paging_init+0x534/0x610');
+  ctx.memblock.allowResize();
   pgtableAlloc(ctx, a.pgtableIdmap);
 }
