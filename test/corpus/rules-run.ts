@@ -9,7 +9,7 @@ import { compileBoard } from './compile-board.js';
 import { simulate } from '../../server/src/sim/simulate.js';
 import { resolveProfile, type Arch } from '../../server/src/sim/profile.js';
 import type { SimResult } from '../../server/src/sim/types.js';
-import { hasProp, nodePath, readStrings } from '../../server/src/dts/tree.js';
+import { hasProp, nodePath, readStrings, type DtTree } from '../../server/src/dts/tree.js';
 import { assumeRam, runRules, type RuleFinding } from '../../server/src/rules/index.js';
 
 export interface BoardEntry { board: string; arch: string }
@@ -43,6 +43,7 @@ export interface BoardOutcome {
   assumed: boolean;
   /** Legal coherent pools on the board: shared-dma-pool + no-map, no reusable (the near-miss). */
   coherentPools?: number;
+  tree?: DtTree;
 }
 
 export async function checkCorpusBoard(e: BoardEntry): Promise<BoardOutcome> {
@@ -67,7 +68,7 @@ export async function checkCorpusBoard(e: BoardEntry): Promise<BoardOutcome> {
     }));
     const rmn = r.tree.root.children.find((n) => n.name === 'reserved-memory');
     const coherentPools = (rmn?.children ?? []).filter((n) => (readStrings(n, 'compatible') ?? []).includes('shared-dma-pool') && hasProp(n, 'no-map') && !hasProp(n, 'reusable')).length;
-    return { hits, all, assumed: !!ram.assumed, coherentPools };
+    return { hits, all, assumed: !!ram.assumed, coherentPools, tree: r.tree };
   } catch (err) {
     return { hits: [], all: [], assumed: false, crashed: err instanceof Error ? err.stack ?? err.message : String(err) };
   }

@@ -51,7 +51,7 @@ test('rules over the corpus: no crash, counts per code, pinned real findings', {
     if (o.crashed) crashes.push(`${b.board}: ${o.crashed}`);
     pools += o.coherentPools ?? 0;
     for (const f of o.all) {
-      if (f.code === 'rmem-cma-not-reusable' && f.node && !cmaIntent(f.node)) flagged.push(`${b.board}: ${f.node.name}`);
+      if (f.code === 'rmem-cma-not-reusable' && f.node && !cmaIntent(f.node, o.tree)) flagged.push(`${b.board}: ${f.node.name}`);
     }
     for (const h of o.hits) {
       const c = counts.get(h.code) ?? { findings: 0, boards: new Set<string>(), bySeverity: new Map<string, number>() };

@@ -34,6 +34,10 @@ const cases: Case[] = [
     expect: [{ code: 'rmem-cma-not-reusable', severity: 'error', line: 10, text: 'regions without no-map are not yet supported' }] },
   { file: 'cma-not-reusable/cma-name-nomap.dts', arch: ['arm64', 'arm'], fix: 'rmem-cma-not-reusable',
     expect: [{ code: 'rmem-cma-not-reusable', severity: 'warning', line: 10, text: "name 'vpu-cma@5c000000'" }] },
+  { file: 'cma-not-reusable/referenced-as-cma.dts', arch: ['arm64'], fix: 'rmem-cma-not-reusable',
+    expect: [{ code: 'rmem-cma-not-reusable', severity: 'warning', line: 10, text: "/vpu refers to it as 'cma'" }] },
+  { file: 'cma-not-reusable/referenced-as-cma.dts', arch: ['arm'], fix: 'rmem-cma-not-reusable',
+    expect: [{ code: 'rmem-cma-not-reusable', severity: 'error', line: 10 }] },
   // the ~690 legal coherent pools in the corpus look like this
   { file: 'cma-not-reusable/near-miss-coherent-pool.dts', arch: ['arm64', 'arm', 'arm-lpae'], expect: [] },
   { file: 'dma-pool-no-map/mapped-pool.dts', arch: ['arm', 'arm-lpae'], fix: 'rmem-dma-pool-needs-no-map',

@@ -17,7 +17,7 @@ export const dmaPoolNeedsNomap: Rule = {
     if (!sim) return [];
     const out: RuleFinding[] = [];
     for (const rm of sim.rmem) {
-      if (rm.reusable || !isCompatible(rm.node, 'shared-dma-pool') || cmaIntent(rm.node)) continue;
+      if (rm.reusable || !isCompatible(rm.node, 'shared-dma-pool') || cmaIntent(rm.node, ctx.tree)) continue;
       const res = rm.results.find((r) => r.kind === 'compatible-matching-fail' && r.cause?.includes('without no-map'));
       if (!res) continue;
       const f = finding('error', this.code, rm.node,
