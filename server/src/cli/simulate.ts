@@ -85,7 +85,7 @@ export async function run(args: string[]): Promise<number> {
   const loaded = loadTree(board, dirs);
   for (const f of loaded.findings) process.stderr.write(formatFinding(f) + '\n');
   if (!loaded.tree) return 2;
-  const r = simulate(loaded.tree, { arch, ...(bootargs !== undefined ? { bootargs } : {}), ...(loaded.dtbSize !== undefined ? { dtbSize: loaded.dtbSize } : {}) });
+  const r = simulate(loaded.tree, { arch, trace, ...(bootargs !== undefined ? { bootargs } : {}), ...(loaded.dtbSize !== undefined ? { dtbSize: loaded.dtbSize } : {}) });
   for (const f of r.findings) process.stderr.write(formatFinding(f) + '\n');
   process.stdout.write(json ? JSON.stringify(simResultToJson(r), null, 1) + '\n' : formatText(r, trace));
   return [...loaded.findings, ...r.findings].some((f) => f.severity === 'error') ? 1 : 0;

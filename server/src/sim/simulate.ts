@@ -16,6 +16,8 @@ export interface SimulateOptions {
   /** The kernel command line; replaces /chosen/bootargs when given. */
   bootargs?: string;
   overrides?: ProfileOverrides | Record<string, unknown>;
+  /** Record memblock=debug lines even without memblock=debug on the command line. */
+  trace?: boolean;
   /** fdt_totalsize of the DTB the boot loader passes (default: the size of the tree flattened
    * as dtc would). */
   dtbSize?: number;
@@ -46,6 +48,8 @@ export function createContext(tree: DtTree, opts: SimulateOptions, dtbSize: bigi
   const memblock = new Memblock({
     physMax: physAddrMax(profile), pageSize: profile.pageSize, paDigits: profile.physAddrBits === 32 ? 8 : 16,
     allocReserveCaller: callerOf(profile, 'memblock_alloc_range_nid'),
+    // memblock_dbg prints only with memblock=debug; the events are recorded either way
+    debug: args.memblockDebug || !!opts.trace,
     memoryMax: profile.memblockMemoryRegions, reservedMax: profile.memblockReservedRegions, regionSize: profile.memblockRegionSize,
   });
   const result = emptyResult(profile, cmdline);
