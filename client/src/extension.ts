@@ -20,7 +20,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const initializationOptions: InitOptions = { boardPicks: context.workspaceState.get<Record<string, string>>(PICKS_KEY, {}) };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ scheme: 'file', language: 'dts' }],
-    synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/*.{dts,dtsi,dtso,h}') },
+    // configurationSection: the server hears about dtmem.* changes (and re-reads per-folder values
+    // with workspace/configuration); file events: includes changed outside the editor.
+    synchronize: { configurationSection: 'dtmem', fileEvents: vscode.workspace.createFileSystemWatcher('**/*.{dts,dtsi,dtso,h}') },
     initializationOptions,
   };
   client = new LanguageClient('dtmem', 'dtmem', serverOptions, clientOptions);

@@ -9,7 +9,7 @@ import {
   createProtocolConnection, StreamMessageReader, StreamMessageWriter, type ProtocolConnection,
   InitializeRequest, InitializedNotification, DidOpenTextDocumentNotification, DidChangeTextDocumentNotification,
   DidSaveTextDocumentNotification, DidCloseTextDocumentNotification, PublishDiagnosticsNotification,
-  ShutdownRequest, ExitNotification, ConfigurationRequest, type PublishDiagnosticsParams, type Diagnostic,
+  ShutdownRequest, ExitNotification, ConfigurationRequest, DidChangeConfigurationNotification, type PublishDiagnosticsParams, type Diagnostic,
 } from 'vscode-languageserver-protocol/node.js';
 
 export const ROOT = path.resolve(__dirname, '../..');
@@ -49,6 +49,8 @@ export interface Client {
   close(file: string): void;
   latest(file: string): PublishDiagnosticsParams | undefined;
   waitFor<T>(what: string, f: () => T | undefined | false, timeoutMs?: number): Promise<T>;
+  /** Changes what workspace/configuration answers and tells the server (didChangeConfiguration). */
+  setSettings(s: Record<string, unknown>): void;
   stop(): Promise<void>;
 }
 
@@ -72,7 +74,8 @@ export async function startServer(opts: { root?: string; settings?: Record<strin
       if (method === 'window/logMessage') logs.push((params as { message: string }).message);
     });
   }
-  conn.onRequest(ConfigurationRequest.type, (p) => p.items.map(() => opts.settings ?? {}));
+  let settings = opts.settings ?? {};
+  conn.onRequest(ConfigurationRequest.type, (p) => p.items.map(() => settings));
   conn.listen();
   const root = opts.root ?? FIXTURES;
   await conn.sendRequest(InitializeRequest.type, {
@@ -97,6 +100,10 @@ export async function startServer(opts: { root?: string; settings?: Record<strin
     },
     close(file) {
       void conn.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri: uri(file) } });
+    },
+    setSettings(s) {
+      settings = s;
+      void conn.sendNotification(DidChangeConfigurationNotification.type, { settings: { dtmem: s } });
     },
     latest(file) {
       const l = diagnostics.get(uri(file));

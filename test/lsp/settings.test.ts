@@ -24,6 +24,15 @@ describe('settings', () => {
       assert.equal(def.size, '0x2000000');
       const lenses = await c.conn.sendRequest<CodeLens[]>('textDocument/codeLens', { textDocument: { uri: uri(board2) } });
       assert.ok(lenses.some((l) => /^default CMA → 0x[0-9a-f]+-0x[0-9a-f]+ \(32 MiB, DMA\)$/.test(l.command?.title ?? '')), JSON.stringify(lenses));
+      // A settings change re-analyses open boards with the new values.
+      const n = c.notifications.filter((x) => x.method === 'dtmem/analyzed').length;
+      c.setSettings({ arch: 'auto', bootargs: '', kernel: { cmaSizeMbytes: 16 } });
+      await c.waitFor('re-analysis after the settings change', () => c.notifications.filter((x) => x.method === 'dtmem/analyzed').length > n);
+      const sim2 = await c.conn.sendRequest<SimulationResult>('dtmem/simulation', { uri: uri(board2) });
+      // No bootargs setting: /chosen/bootargs applies again (mem=256M -> RAM ends at 0x50000000).
+      assert.equal(sim2.commandLine, 'console=ttyAMA0 mem=256M');
+      assert.deepEqual(sim2.ram, [{ start: '0x40000000', end: '0x50000000' }]);
+      assert.equal(sim2.regions.find((r) => r.kind === 'cma-default')!.size, '0x1000000');
     } finally {
       await c.stop();
     }
