@@ -49,6 +49,11 @@ for (const arch of ['arm64', 'arm', 'arm-lpae'] as Arch[]) {
     const lines = formatSimLog(sim, { memblockDebug: true });
     assert.deepEqual(lines.filter((l) => l.kind === 'memblock').map((l) => l.text), sim.memblockEvents.flatMap((e) => e.lines));
     assert.deepEqual(lines.filter((l) => l.kind === 'message').map((l) => l.text), formatSimLog(sim).map((l) => l.text));
+    // memblock_dump_all's dump, from the simulator's snapshot of that step.
+    const dump = lines.filter((l) => l.kind === 'memblock-dump').map((l) => l.text);
+    assert.equal(dump[0], 'MEMBLOCK configuration:');
+    const snap = sim.steps.find((st) => st.step === (arch === 'arm64' ? 'bootmem_init' : 'arm_memblock_init'))!;
+    assert.equal(dump.filter((t) => /^ reserved\[/.test(t)).length, snap.reserved.length);
   });
 
   test(`${arch}: the rendered log parses back to the simulation's own facts`, () => {

@@ -167,6 +167,17 @@ export function compareFacts(s: BootLogFacts, l: BootLogFacts, sim?: SimResult, 
     for (let i = 0; i < Math.max(sr.length, lr.length); i++) {
       out.add(`rmem reserve ${i + 1}`, sr[i] ? rng(sr[i]!.range) : undefined, lr[i] ? rng(lr[i]!.range) : undefined);
     }
+    // memblock_dump_all's regions (arm: end of arm_memblock_init; arm64: bootmem_init).
+    const sd = s.memblock.dump;
+    const ld = l.memblock.dump;
+    if (ld) {
+      const reg = (r: { range: PhysRange; flags: number }) => `${rng(r.range)} flags 0x${r.flags.toString(16)}`;
+      for (const kind of ['memory', 'reserved'] as const) {
+        const a = sd?.[kind] ?? [];
+        const b = ld[kind];
+        for (let i = 0; i < Math.max(a.length, b.length); i++) out.add(`memblock.${kind}[${i}]`, a[i] ? reg(a[i]!) : undefined, b[i] ? reg(b[i]!) : undefined);
+      }
+    }
     const d = traceDiff(s.memblock.events, l.memblock.events);
     if (d) out.add(`memblock trace event ${d.at + 1}`, d.expected, d.seen);
     else out.add('memblock trace', `${s.memblock.events.length} events`, `${l.memblock.events.length} events`);

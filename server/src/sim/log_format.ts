@@ -10,12 +10,13 @@
 // flagged `profileDerived`: they are exact only for the profile's kernel build.
 import type { DtNode } from '../dts/tree.js';
 import type { MemblockEvent } from './memblock.js';
-import type { LogLine, SimResult } from './types.js';
+import type { LogLine, SimResult, StepSnapshot } from './types.js';
 
 export interface FormattedLine {
   text: string;
-  /** 'message': a printk the simulator recorded; 'memblock': a memblock=debug line. */
-  kind: 'message' | 'memblock';
+  /** 'message': a printk the simulator recorded; 'memblock': a memblock=debug line;
+   * 'memblock-dump': the `MEMBLOCK configuration:` dump memblock=debug prints. */
+  kind: 'message' | 'memblock' | 'memblock-dump';
   /** The simulator step (messages) or the event's owner (memblock lines). */
   step?: string;
   node?: DtNode;
@@ -120,8 +121,10 @@ interface Placement {
 
 function placement(l: LogLine, arm64: boolean): Placement {
   const t = l.text;
+  if (l.step === 'memblock_dump_all') return { phase: arm64 ? P.cmaArm64 : P.cmaArm, eventsFirst: true };
   if (/^OF: fdt: Ignoring memory|^Memory limited to|^Machine model|^OF: fdt: Machine model/.test(t)) return { phase: P.pre, eventsFirst: false };
-  if (t.startsWith('OF: fdt: Reserved memory: ')) return { phase: P.rmemScan, eventsFirst: true };
+  // fdt_reserved_mem_save_node runs in the scan, right after the node's reserve.
+  if (t.startsWith('OF: fdt: Reserved memory: ') || t === 'OF: reserved mem: not enough space for all defined regions.' || /^OF: fdt: Reserving .* for elfcorehdr/.test(t)) return { phase: P.rmemScan, eventsFirst: true };
   if (/^OF: reserved mem: failed to allocate memory/.test(t)) return { phase: P.rmemInit, eventsFirst: false };
   if (t.startsWith('NUMA: ')) return { phase: P.earlyMm, eventsFirst: false };
   if (/^OF: reserved mem: |^Reserved memory: |^\S+ \(0x[0-9a-f]+--0x[0-9a-f]+\) overlaps with /.test(t)) return { phase: P.rmemInit, eventsFirst: false };
@@ -158,7 +161,7 @@ function memblockLine(g: Group, text: string): FormattedLine {
 export function formatSimLog(sim: SimResult, opts: LogFormatOptions = {}): FormattedLine[] {
   const arm64 = sim.arch === 'arm64';
   const msg = (l: LogLine): FormattedLine => {
-    const o: FormattedLine = { text: l.text, kind: 'message', step: l.step };
+    const o: FormattedLine = { text: l.text, kind: l.step === 'memblock_dump_all' ? 'memblock-dump' : 'message', step: l.step };
     if (l.node) o.node = l.node;
     const d = derived(l);
     if (d) o.profileDerived = d;
@@ -167,6 +170,7 @@ export function formatSimLog(sim: SimResult, opts: LogFormatOptions = {}): Forma
   // A printk with embedded newlines (`OVERLAP DETECTED!\n%s … overlaps with …`) is several lines.
   const log: LogLine[] = sim.log.flatMap((l) => (l.text.includes('\n') ? l.text.split('\n').filter((t) => t).map((text) => ({ ...l, text })) : [l]));
   if (!opts.memblockDebug) return log.map(msg);
+  insertDump(sim, log, arm64);
   const gs = groups(sim.memblockEvents, arm64);
   const out: FormattedLine[] = [];
   let cur = 0;
@@ -185,6 +189,19 @@ export function formatSimLog(sim: SimResult, opts: LogFormatOptions = {}): Forma
       // alloc_large_system_hash prints its line right after its own allocation.
       hashLines++;
       while (cur < gs.length && gs[cur]!.phase <= P.hash && hashEmitted < hashLines) emit(gs[cur++]!);
+      out.push(msg(l));
+      continue;
+    }
+    if (p.phase === P.rmemScan && l.node) {
+      // __fdt_scan_reserved_mem goes through the nodes in DT order: a node's message follows
+      // its own reserve and precedes the next nodes' (the /memreserve/ entries come first).
+      const order = new Map(sim.rmem.map((r, i) => [r.node, i]));
+      const me = order.get(l.node) ?? Infinity;
+      const rank = (g: Group) => {
+        const rm = sim.rmem.find((r) => (g.ev.owner ?? '').split('/').pop() === r.name && (g.ev.owner ?? '').startsWith('/reserved-memory'));
+        return rm ? order.get(rm.node)! : /memreserve/.test(g.ev.owner ?? '') ? -1 : Infinity;
+      };
+      while (cur < gs.length && gs[cur]!.phase <= P.rmemScan && (gs[cur]!.phase < P.rmemScan || rank(gs[cur]!) <= me)) emit(gs[cur++]!);
       out.push(msg(l));
       continue;
     }
@@ -254,6 +271,38 @@ export function formatSimLog(sim: SimResult, opts: LogFormatOptions = {}): Forma
 
 function t0(l: LogLine): string {
   return l.text;
+}
+
+/**
+ * memblock=debug also makes memblock_dump_all print `MEMBLOCK configuration:` (mm/memblock.c
+ * __memblock_dump_all): at the end of arm_memblock_init on arm, after dma_contiguous_reserve in
+ * arm64's bootmem_init. The simulator's snapshot of that step is the dump.
+ */
+export function memblockDumpLines(sim: SimResult, snap: StepSnapshot): string[] {
+  const digits = sim.profile.physAddrBits === 32 ? 8 : 16;
+  const pa = (v: bigint) => '0x' + v.toString(16).padStart(digits, '0');
+  // CONFIG_NUMA (arm64) prints the node of memory regions; reserved ones have none.
+  const node = sim.arch === 'arm64' ? ' on node 0' : '';
+  const sum = (rs: { size: bigint }[]) => rs.reduce((a, r) => a + r.size, 0n);
+  const out = ['MEMBLOCK configuration:', ` memory size = ${pa(sum(snap.memory))} reserved size = ${pa(sum(snap.reserved))}`];
+  out.push(` memory.cnt  = 0x${Math.max(1, snap.memory.length).toString(16)}`);
+  snap.memory.forEach((r, i) => out.push(` memory[0x${i.toString(16)}]\t[${pa(r.base)}-${pa(r.base + r.size - 1n)}], ${pa(r.size)} bytes${node} flags: 0x${r.flags.toString(16)}`));
+  out.push(` reserved.cnt  = 0x${Math.max(1, snap.reserved.length).toString(16)}`);
+  snap.reserved.forEach((r, i) => out.push(` reserved[0x${i.toString(16)}]\t[${pa(r.base)}-${pa(r.base + r.size - 1n)}], ${pa(r.size)} bytes flags: 0x${r.flags.toString(16)}`));
+  return out;
+}
+
+/** Puts the memblock dump among the messages, after the last one printed before it. */
+function insertDump(sim: SimResult, log: LogLine[], arm64: boolean): void {
+  const snap = sim.steps.find((s) => s.step === (arm64 ? 'bootmem_init' : 'arm_memblock_init'));
+  // Printed only under memblock=debug, like the event lines.
+  if (!snap || !sim.memblockEvents.some((e) => e.lines.length)) return;
+  const phase = arm64 ? P.cmaArm64 : P.cmaArm;
+  let at = 0;
+  log.forEach((l, i) => {
+    if (placement(l, arm64).phase <= phase) at = i + 1;
+  });
+  log.splice(at, 0, ...memblockDumpLines(sim, snap).map((text) => ({ step: 'memblock_dump_all', text })));
 }
 
 /** The log as text, one line each, as `dtmem simulate --format log` prints it. */
