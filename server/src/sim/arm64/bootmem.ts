@@ -104,14 +104,14 @@ export function dmaMaxCpuAddress(ctx: BootContext): bigint {
     const pr = getProp(n, name);
     return pr && pr.value.length >= 4 ? Number(readNumber(pr.value, 0, 1)) : dflt;
   };
-  // translate a bus address of `node`'s children space up to the root through ranges
+  // of_translate_dma_address: from the bus space of `node`'s parent up to the root through each
+  // ancestor's dma-ranges; a missing or empty dma-ranges is a 1:1 translation
   const translate = (node: DtNode, addr: bigint): bigint | undefined => {
-    let cur: DtNode | null = node;
+    let cur: DtNode | null = node.parent;
     let a = addr;
     for (let guard = 0; cur && cur.parent && guard < 64; guard++, cur = cur.parent) {
-      const rp = getProp(cur, 'ranges');
-      if (!rp) return undefined;
-      if (rp.value.length === 0) continue;
+      const rp = getProp(cur, 'dma-ranges');
+      if (!rp || rp.value.length === 0) continue;
       const na = ownCells(cur, '#address-cells', 2);
       const ns = ownCells(cur, '#size-cells', 1);
       const pna = cellsOf(cur.parent, '#address-cells', 2);
@@ -143,7 +143,7 @@ export function dmaMaxCpuAddress(ctx: BootContext): bigint {
       for (let off = 0; entry && off + entry <= dr.value.length; off += entry) {
         const parentAddr = readNumber(dr.value, off + na * 4, pna);
         const size = readNumber(dr.value, off + (na + pna) * 4, ns);
-        const cpu = n.parent.parent ? translate(n.parent, parentAddr) : parentAddr;
+        const cpu = translate(n, parentAddr);
         if (cpu === undefined) continue;
         if (cpu + size > cpuEnd) cpuEnd = cpu + size - 1n;
       }

@@ -7,10 +7,13 @@ import { memblockFreeAll, memoryLine } from '../mem_init.js';
 import type { FreeAreaResult } from '../free_area.js';
 import type { BootContext } from '../types.js';
 
-/** Possible CPUs: /cpus children with device_type = "cpu" (at least one). */
+/** Possible CPUs (of_parse_and_init_cpus / for_each_of_cpu_node): /cpus children named `cpu`
+ * or with device_type = "cpu", except status "fail…"; at least the boot CPU, at most NR_CPUS. */
 export function possibleCpus(ctx: BootContext): number {
   const cpus = ctx.tree.root.children.find((c) => c.name === 'cpus');
-  const n = cpus ? cpus.children.filter((c) => readString(c, 'device_type') === 'cpu').length : 0;
+  const n = cpus
+    ? cpus.children.filter((c) => (c.name === 'cpu' || c.name.startsWith('cpu@') || readString(c, 'device_type') === 'cpu') && !(readString(c, 'status') ?? '').startsWith('fail')).length
+    : 0;
   return Math.max(1, Math.min(n, 256));
 }
 
