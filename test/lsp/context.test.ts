@@ -204,3 +204,27 @@ describe('bad input', () => {
     }
   });
 });
+
+describe('requests right after an edit', () => {
+  it('answer from the edited text, not the previous analysis', async () => {
+    const ws = workspace();
+    const c = await startServer({ root: ws.dir });
+    try {
+      const base = readFileSync(ws.board, 'utf8');
+      await c.open(ws.board, base);
+      await c.waitFor('initial diagnostics', () => c.latest(ws.board));
+      // Three comment lines on top move everything down by 3.
+      const edited = '// a\n// b\n// c\n' + base;
+      c.change(ws.board, edited);
+      const lines = edited.split('\n');
+      const l = lines.findIndex((x) => x.includes('size = <0x0 (64'));
+      const h = await c.conn.sendRequest<Hover>('textDocument/hover', { textDocument: { uri: uri(ws.board) }, position: { line: l, character: lines[l].indexOf('<') + 2 } });
+      assert.match((h.contents as { value: string }).value, /\/reserved-memory\/linux,cma/);
+      const defs = await c.conn.sendRequest<{ range: { start: { line: number } } }[]>('textDocument/definition', { textDocument: { uri: uri(ws.board) }, position: { line: lines.findIndex((x) => x.includes('&bad_cma')), character: lines.find((x) => x.includes('&bad_cma'))!.indexOf('&bad_cma') + 2 } });
+      assert.deepEqual(defs.map((d) => d.range.start.line), [lines.findIndex((x) => x.includes('bad_cma: bad-cma'))]);
+    } finally {
+      await c.stop();
+      rmSync(ws.dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -65,7 +65,12 @@ function docOf(uri: string): TextDocument | undefined {
 async function analysisFor(uri: string) {
   const p = uriToPath(uri);
   const board = service.contextOf(p);
-  if (!service.view(board)) await service.settled(board, 60000);
+  const v = service.view(board);
+  const doc = docs.get(uri);
+  if (!v) await service.settled(board, 60000);
+  // The buffer changed since the analysis and a run is coming: wait for it (bounded) so
+  // positions in the answer match the text the user sees.
+  else if (doc && v.versions.has(p) && v.versions.get(p) !== doc.version) await service.settled(board, 3000);
   return { a: service.view(board), file: p, text: docOf(uri)?.getText() };
 }
 
