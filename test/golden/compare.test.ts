@@ -14,12 +14,22 @@ import { dtbSize } from '../../server/src/dts/fdt.js';
 import { compareSimWithLog } from '../../server/src/log/compare.js';
 import { parseBootLog } from '../../server/src/log/parse.js';
 import { simulate } from '../../server/src/sim/simulate.js';
+import { formatSimLog } from '../../server/src/sim/log_format.js';
+import { splitBoots } from '../../server/src/log/parse.js';
+import { splitLog } from '../../server/src/log/lines.js';
 import { run } from '../../server/src/cli/compare.js';
 import { compare as simGolden } from './compare.js';
 import { buildTree, caseDts, kernelDtbSize, loadCases, type OracleCase } from './oracle_cases.js';
 
 const cases = loadCases().filter((c) => existsSync(logOf(c)));
-const table: { label: string; exact: boolean; agree: number; total: number; bad: string[] }[] = [];
+const table: { label: string; exact: boolean; agree: number; total: number; bad: string[]; sameLines: boolean; sameOrder: boolean }[] = [];
+
+/** The memory-initialisation lines of a boot up to `Memory:` (what --format log prints). */
+const MEMORY_LINE = /^(memblock_|MEMBLOCK configuration:| memory|^ reserved|OF: reserved mem: |OF: fdt: Reserv|OF: fdt: Ignoring|Reserved memory: |cma: |Memory limited to|Zone ranges:|Movable zone start|Early memory node ranges|Initmem setup|On node \d|Built \d+ zonelists|Memory: | {2}(DMA|DMA32|Normal|HighMem)\s| {2}[Nn]ode\s+\d|\S+ \(0x[0-9a-f]+--0x[0-9a-f]+\) overlaps with )/;
+function memoryLines(texts: string[]): string[] {
+  const end = texts.findIndex((t) => t.startsWith('Memory: '));
+  return texts.slice(0, end < 0 ? texts.length : end + 1).filter((t) => MEMORY_LINE.test(t));
+}
 
 function logOf(c: OracleCase): string {
   return join(c.root, 'results', c.arch, `${c.name}.log`);
@@ -42,18 +52,26 @@ for (const c of cases) {
     const dtbOk = c.json.oracle.boot_mode !== 'raw' || flat === c.json.oracle.dtb_bytes;
     const exact = dtbOk && golden.every((f) => f.ok) && !sim.findings.some((f) => f.code === 'sim-internal' || f.code === 'sim-not-modelled');
     const r = compareSimWithLog(sim, log);
+    // --format log against the real log: the same lines (as a multiset), and whether in the same order.
+    const real = memoryLines(splitBoots(splitLog(readFileSync(logOf(c), 'utf8'))).chosen.map((m) => m.text));
+    const mine = memoryLines(formatSimLog(sim, { memblockDebug: true }).map((l) => l.text));
+    const sameLines = JSON.stringify([...real].sort()) === JSON.stringify([...mine].sort());
+    const sameOrder = JSON.stringify(real) === JSON.stringify(mine);
     const bad = r.rows.filter((x) => x.verdict !== 'agree').map((x) => `${x.fact} [${x.verdict}] sim=${x.expected ?? '-'} log=${x.seen ?? '-'}`);
-    table.push({ label, exact, agree: r.counts.agree, total: r.rows.length, bad });
+    table.push({ label, exact, agree: r.counts.agree, total: r.rows.length, bad, sameLines, sameOrder });
     assert.ok(r.rows.length > 0, 'no facts compared');
-    if (exact) assert.deepEqual(bad, [], 'the simulator models this case exactly, so dtmem compare must agree on every fact');
+    if (exact) {
+      assert.deepEqual(bad, [], 'the simulator models this case exactly, so dtmem compare must agree on every fact');
+      if (real.length) assert.ok(sameLines, 'the rendered log has exactly the real log\'s memory lines');
+    }
   });
 }
 
 test('agreement table', () => {
-  const lines = table.map((t) => `${t.label.padEnd(40)} ${t.exact ? 'exact' : 'inexact'} ${t.agree}/${t.total}${t.bad.length ? '  ' + t.bad.join('; ') : ''}`);
+  const lines = table.map((t) => `${t.label.padEnd(40)} ${t.exact ? 'exact' : 'inexact'} ${t.agree}/${t.total}${t.sameOrder ? ' log=' : t.sameLines ? ' log~' : ' log!'}${t.bad.length ? '  ' + t.bad.join('; ') : ''}`);
   const exact = table.filter((t) => t.exact);
   const agreeing = table.filter((t) => !t.bad.length);
-  process.stdout.write(`\n# dtmem compare over the oracle cases\n${lines.join('\n')}\n# ${agreeing.length}/${table.length} cases agree on every fact; ${exact.length} modelled exactly (asserted)\n`);
+  process.stdout.write(`\n# dtmem compare over the oracle cases\n${lines.join('\n')}\n# ${agreeing.length}/${table.length} cases agree on every fact; ${exact.length} modelled exactly (asserted)\n# --format log: ${table.filter((t) => t.sameOrder).length}/${table.length} line for line (log=), ${table.filter((t) => t.sameLines && !t.sameOrder).length} same lines in another order (log~)\n`);
   assert.equal(table.length, cases.length);
   assert.ok(exact.length > 0, 'no case is modelled exactly: nothing asserted');
 });
