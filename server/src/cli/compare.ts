@@ -136,7 +136,9 @@ export async function run(args: string[]): Promise<number> {
   const loaded = loadBoard(board, dirs);
   for (const f of loaded.findings) process.stderr.write(formatFinding(f) + '\n');
   if (!loaded.tree) return 2;
-  const sim = simulate(loaded.tree, { arch, ...(cmdline !== undefined ? { bootargs: cmdline } : {}), ...(loaded.dtbSize !== undefined ? { dtbSize: loaded.dtbSize } : {}) });
+  // trace: record the memblock=debug lines even when --bootargs drops memblock=debug, so a log that
+  // has them can still be compared event by event.
+  const sim = simulate(loaded.tree, { arch, trace: true, ...(cmdline !== undefined ? { bootargs: cmdline } : {}), ...(loaded.dtbSize !== undefined ? { dtbSize: loaded.dtbSize } : {}) });
   for (const f of sim.findings.filter((x) => x.severity === 'error')) process.stderr.write(formatFinding(f) + '\n');
   const c = compareSimWithLog(sim, log, { memblock });
   if (format === 'json') {
