@@ -160,7 +160,12 @@ for (const c of cases) {
         [ml.available_k, ml.total_k, ml.reserved_k, ml.cma_reserved_k, ml.highmem_k],
       );
     }
-    if (c.json.result.zonelists) assert.equal(Number(sim.totalPages), c.json.result.zonelists.total_pages);
+    if (c.json.result.zonelists) {
+      assert.equal(Number(sim.totalPages), c.json.result.zonelists.total_pages);
+      const zl = c.json.result.zonelists as { mobility_grouping?: boolean };
+      const line = sim.log.find((l) => l.text.startsWith('Built 1 zonelists'))?.text ?? '';
+      if (zl.mobility_grouping !== undefined) assert.ok(line.includes(zl.mobility_grouping ? 'grouping on' : 'grouping off'), line);
+    }
     assert.deepEqual(sim.unavailable.map((u) => `${u.zone}:${u.pages}`), (c.json.result.unavailable_ranges ?? []).map((u) => `${u.zone}:${u.pages}`));
     assert.equal(sim.movableZoneStart === undefined ? '' : '0x' + sim.movableZoneStart.toString(16), (c.json.result.movable_zone_start ?? []).map((m) => '0x' + BigInt(typeof m === 'string' ? m : m.start).toString(16)).join(','));
     for (const [name, z] of Object.entries(c.json.result.zones ?? {})) {

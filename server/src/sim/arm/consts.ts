@@ -57,6 +57,9 @@ export interface ArmConsts {
   percpuStatic: bigint;
   percpuReserved: bigint;
   percpuDynamicReserve: bigint;
+  /** MIGRATE_TYPES with CMA + MEMORY_ISOLATION: grouping by mobility is off below
+   * pageblock_nr_pages * 6 pages (mem=46M on arm: 11672 pages, "mobility grouping off"). */
+  migrateTypes: number;
   /** NR_CPUS (`RCU restricting CPUs from NR_CPUS=8`). */
   nrCpus: number;
   /** FDT_FIXED_BASE / FDT_FIXED_SIZE and the fixed virtual addresses of devicemaps_init/kmap_init. */
@@ -108,6 +111,7 @@ function defaults(lpae: boolean): ArmConsts {
     percpuStatic: lpae ? 45204n : 45012n,
     percpuReserved: 8192n,
     percpuDynamicReserve: 20480n,
+    migrateTypes: 6,
     nrCpus: 8,
     fdtFixedBase: 0xff800000n,
     fdtFixedSize: lpae ? 4n * MiB : 2n * MiB,
@@ -152,6 +156,8 @@ function defaults(lpae: boolean): ArmConsts {
           pcpuChunk3: 'pcpu_alloc_first_chunk+0x184/0x2b8',
           initrdReserve: 'reserve_initrd_mem+0xf0/0x190',
           crashAuto: 'setup_arch+0x844/0xa28',
+          unknownAlloc: 'start_kernel+0x34c/0x76c',
+          unknownFree: 'start_kernel+0x3e0/0x76c',
           crashFixed: 'setup_arch+0x884/0xa28',
           earlyMem: 'early_mem+0x78/0xf0',
           armAddMemory: 'arm_add_memory+0xf4/0x100',
@@ -191,6 +197,8 @@ function defaults(lpae: boolean): ArmConsts {
           pcpuChunk3: 'pcpu_alloc_first_chunk+0x134/0x26c',
           initrdReserve: 'reserve_initrd_mem+0xd4/0x174',
           crashAuto: 'setup_arch+0x740/0x8c0',
+          unknownAlloc: 'start_kernel+0x328/0x748',
+          unknownFree: 'start_kernel+0x3bc/0x748',
           crashFixed: 'setup_arch+0x770/0x8c0',
           earlyMem: 'early_mem+0x6c/0xe4',
           armAddMemory: 'arm_add_memory+0x168/0x174',

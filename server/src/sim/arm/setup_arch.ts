@@ -90,6 +90,24 @@ function earlyInitFdtScanReservedMemArm(ctx: BootContext): void {
   fdtInitReservedMem(ctx, saved);
 }
 
+/** parse_args(unknown_bootoption) + print_unknown_bootoptions (init/main.c 6.1): parameters that
+ * are neither __setup/early params nor module params (`.`) go to init (argv without `=`, envp
+ * with); the list is printed from a memblock buffer of 1 + Σ(1 + strlen) bytes, freed at once.
+ * Arguments after `--` are added to argv_init only afterwards, so they are not in it (boot-oracle
+ * `foo bar=1 -- initarg`: 11 bytes, "foo bar=1"). */
+function unknownBootOptions(ctx: BootContext, c: ArmConsts): void {
+  const known = new Set(ctx.profile.knownParams ?? []);
+  const unknown = ctx.args.params.filter((x) => !known.has(x.name) && !x.name.includes('.'));
+  const argv = unknown.filter((x) => x.value === undefined).map((x) => x.name);
+  const envp = unknown.filter((x) => x.value !== undefined).map((x) => `${x.name}=${x.value}`);
+  const all = [...argv, ...envp];
+  if (!all.length) return;
+  const len = BigInt(1 + all.reduce((a, u) => a + 1 + new TextEncoder().encode(u).length, 0));
+  const buf = ctx.memblock.allocTryNid(len, 64n, 0n, ALLOC_ACCESSIBLE, NUMA_NO_NODE, c.callers.unknownAlloc!, 'unknown boot options');
+  log(ctx, 'start_kernel', `Unknown kernel command line parameters "${all.join(' ')}", will be passed to user space.`);
+  if (buf) ctx.memblock.physFree(buf, len, c.callers.unknownFree!);
+}
+
 /** reserve_initrd_mem (init/initramfs.c in 6.1): page-rounded, must be memory and not already
  * reserved (messages as the initrd-ovl boot printed them). */
 function reserveInitrd(ctx: BootContext): void {
@@ -212,9 +230,11 @@ export function armSetupArch(ctx: BootContext): void {
   mb.allocTryNid(cmdLen, 64n, 0n, ALLOC_ACCESSIBLE, NUMA_NO_NODE, c.callers.cmdline2!, 'static_command_line');
   const pcpu = setupPerCpuAreas(mb, c, physOffset, possibleCpus(ctx, c), maxDmaVirt);
   log(ctx, 'setup_per_cpu_areas', pcpu.message);
-  log(ctx, 'build_all_zonelists', `Built 1 zonelists, mobility grouping on.  Total pages: ${z.totalPages}`);
+  const grouping = z.totalPages < (1n << BigInt(c.pageblockOrder)) * BigInt(c.migrateTypes) ? 'off' : 'on';
+  log(ctx, 'build_all_zonelists', `Built 1 zonelists, mobility grouping ${grouping}.  Total pages: ${z.totalPages}`);
   ctx.result.totalPages = z.totalPages;
   log(ctx, 'start_kernel', `Kernel command line: ${ctx.args.raw}`);
+  unknownBootOptions(ctx, c);
 
   // vfs_caches_init_early
   const num = (name: string) => {
