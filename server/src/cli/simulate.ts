@@ -12,10 +12,11 @@ import type { DtTree, Finding } from '../dts/tree.js';
 import { simResultToJson } from '../sim/json.js';
 import type { Arch } from '../sim/profile.js';
 import { simulate } from '../sim/simulate.js';
+import { memparse } from '../sim/bootargs.js';
 import type { SimResult } from '../sim/types.js';
 import { formatFinding } from './flatten.js';
 
-const usage = 'usage: dtmem simulate BOARD.dts|BOARD.dtb --arch arm|arm-lpae|arm64 [--bootargs "..."] [--json] [--trace] [-I dir]...\n';
+const usage = 'usage: dtmem simulate BOARD.dts|BOARD.dtb --arch arm|arm-lpae|arm64 [--bootargs "..."] [--mem BASE:SIZE]... [--json] [--trace] [-I dir]...\n';
 const ARCHES: Arch[] = ['arm', 'arm-lpae', 'arm64'];
 
 export function formatText(r: SimResult, trace: boolean): string {
@@ -62,13 +63,24 @@ export async function run(args: string[]): Promise<number> {
   let json = false;
   let trace = false;
   const dirs: string[] = [];
+  const memory: { base: bigint; size: bigint }[] = [];
+  const parseMem = (v: string | undefined): boolean => {
+    const m = /^(0x[0-9a-f]+|\d+):(\S+)$/i.exec(v ?? '');
+    if (!m) return false;
+    const size = memparse(m[2]!);
+    if (size.end !== m[2]!.length) return false;
+    memory.push({ base: BigInt(m[1]!), size: size.value });
+    return true;
+  };
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     if (a === '--arch') arch = args[++i] as Arch;
     else if (a.startsWith('--arch=')) arch = a.slice(7) as Arch;
     else if (a === '--bootargs') bootargs = args[++i] ?? '';
     else if (a.startsWith('--bootargs=')) bootargs = a.slice(11);
-    else if (a === '--json') json = true;
+    else if (a === '--mem' || a.startsWith('--mem=')) {
+      if (!parseMem(a === '--mem' ? args[++i] : a.slice(6))) { process.stderr.write(`dtmem simulate: --mem wants BASE:SIZE (e.g. 0x80000000:2G)\n${usage}`); return 2; }
+    } else if (a === '--json') json = true;
     else if (a === '--trace') trace = true;
     else if (a === '-I') {
       const d = args[++i];
@@ -85,7 +97,7 @@ export async function run(args: string[]): Promise<number> {
   const loaded = loadTree(board, dirs);
   for (const f of loaded.findings) process.stderr.write(formatFinding(f) + '\n');
   if (!loaded.tree) return 2;
-  const r = simulate(loaded.tree, { arch, trace, ...(bootargs !== undefined ? { bootargs } : {}), ...(loaded.dtbSize !== undefined ? { dtbSize: loaded.dtbSize } : {}) });
+  const r = simulate(loaded.tree, { arch, trace, ...(memory.length ? { memory } : {}), ...(bootargs !== undefined ? { bootargs } : {}), ...(loaded.dtbSize !== undefined ? { dtbSize: loaded.dtbSize } : {}) });
   for (const f of r.findings) process.stderr.write(formatFinding(f) + '\n');
   process.stdout.write(json ? JSON.stringify(simResultToJson(r), null, 1) + '\n' : formatText(r, trace));
   return [...loaded.findings, ...r.findings].some((f) => f.severity === 'error') ? 1 : 0;

@@ -44,7 +44,8 @@ export function scanMemory(ctx: BootContext): boolean {
   const cells = rootCells(tree);
   let found = false;
   const page = p.pageSize;
-  for (const node of tree.root.children) {
+  const override = ctx.state.memoryOverride as { base: bigint; size: bigint }[] | undefined;
+  for (const node of override ? [] : tree.root.children) {
     const type = readString(node, 'device_type');
     if (type !== 'memory') continue;
     if (!isAvailable(node)) continue;
@@ -92,9 +93,20 @@ export function scanMemory(ctx: BootContext): boolean {
       if (hotplug) mb.markHotplug(base, size);
     }
   }
+  if (override) {
+    for (const r of override) {
+      if (!r.size) continue;
+      mb.addSilent(r.base, r.size);
+      found = true;
+    }
+    ctx.log.push({ step: 'early_init_dt_scan_memory', text: `dtmem: memory from the boot loader: ${override.map((r) => `0x${r.base.toString(16)}+0x${r.size.toString(16)}`).join(', ')}` });
+  }
   checkUsableMemRange(ctx);
   if (!found) {
-    ctx.findings.push({ severity: 'error', code: 'sim-no-memory', message: 'No usable memory node (device_type = "memory" with reg) under /: the kernel has no RAM to boot with.', range: tree.root.range } as Finding);
+    ctx.findings.push({
+      severity: 'error', code: 'sim-no-memory', range: tree.root.range,
+      message: 'No usable memory node (device_type = "memory" with a non-zero reg) under /: the kernel has no RAM to boot with. If the boot loader fills /memory in, give the RAM banks to the simulator (dtmem simulate --mem BASE:SIZE).',
+    } as Finding);
   }
   return found;
 }

@@ -16,6 +16,9 @@ export interface SimulateOptions {
   /** The kernel command line; replaces /chosen/bootargs when given. */
   bootargs?: string;
   overrides?: ProfileOverrides | Record<string, unknown>;
+  /** RAM banks the boot loader writes into /memory before booting (U-Boot's fdt fixup):
+   * replaces every memory node's reg, for boards whose DTS leaves the size to the boot loader. */
+  memory?: { base: bigint; size: bigint }[];
   /** Record memblock=debug lines even without memblock=debug on the command line. */
   trace?: boolean;
   /** fdt_totalsize of the DTB the boot loader passes (default: the size of the tree flattened
@@ -58,6 +61,7 @@ export function createContext(tree: DtTree, opts: SimulateOptions, dtbSize: bigi
     log: result.log, findings: result.findings, steps: result.steps, result, state: {},
   };
   if (chosen.initrd && chosen.initrd.size) ctx.initrd = chosen.initrd;
+  if (opts.memory) ctx.state.memoryOverride = opts.memory;
   for (const prob of args.problems) ctx.findings.push({ severity: 'warning', code: 'sim-bootargs', message: prob, range: chosen.node?.range });
   return ctx;
 }

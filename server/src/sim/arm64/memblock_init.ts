@@ -71,5 +71,13 @@ export function arm64MemblockInit(ctx: BootContext): { memstart: bigint; image: 
   }
   mb.reserve(image.stext, image.end - image.stext, 'arm64_memblock_init+0x1f0/0x260', 'kernel image');
   earlyInitFdtScanReservedMem(ctx);
+  // the image position is the boot loader's choice; say so when the devicetree reserves it
+  const clash = ctx.rmem.filter((r) => r.kind === 'static' && r.regs.some((g) => g.base < image.end && image.text < g.base + g.size));
+  if (clash.length && p.kernelLoadAddr === undefined) {
+    ctx.findings.push({
+      severity: 'info', code: 'sim-kernel-placement', range: clash[0]!.node.range,
+      message: `dtmem assumed the boot loader put the kernel Image at 0x${image.text.toString(16)} (QEMU virt: RAM start + 2 MiB), which ${clash.map((r) => r.name).join(', ')} reserve${clash.length > 1 ? '' : 's'}; set the kernel load address (dtmem.kernel kernelLoadAddr) to your boot loader's.`,
+    });
+  }
   return { memstart, image };
 }
