@@ -228,3 +228,24 @@ describe('requests right after an edit', () => {
     }
   });
 });
+
+describe('a .dtsi no board includes', () => {
+  it('gets front-end diagnostics only', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'dtmem-lsp-lone-'));
+    const f = path.join(dir, 'lone.dtsi');
+    // The missing `;` after `reg = <1 2>`: dtc reports the `}` on the next line (line 3).
+    const text = '/ {\n\tfoo {\n\t\treg = <1 2>\n\t};\n};\n';
+    writeFileSync(f, text);
+    const c = await startServer({ root: dir });
+    try {
+      await c.open(f, text);
+      const d = await c.waitFor('diagnostics', () => c.latest(f));
+      assert.deepEqual(d.diagnostics.map((x) => [x.range.start.line, x.code]), [[3, 'syntax']]);
+      const cands = await c.conn.sendRequest<BoardCandidatesResult>('dtmem/boardCandidates', { uri: uri(f) });
+      assert.deepEqual(cands, { candidates: [], current: uri(f) });
+    } finally {
+      await c.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

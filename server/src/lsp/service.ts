@@ -136,7 +136,9 @@ export class Service {
 
   private async run(board: string): Promise<void> {
     const st = this.state(board);
-    const kind = st.pending ?? 'quick';
+    // A .dtsi no board includes is checked on its own: front end only (booting a fragment
+    // would only report what the missing board provides, e.g. no memory node).
+    const kind = board.endsWith('.dtsi') ? 'quick' : st.pending ?? 'quick';
     st.pending = undefined;
     try {
       await this.ready;
