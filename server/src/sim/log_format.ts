@@ -221,13 +221,13 @@ export function formatSimLog(sim: SimResult, opts: LogFormatOptions = {}): Forma
       }
       while (cur <= last) emit(gs[cur++]!);
     }
-    // After the last group of the function that prints the line.
-    if (t0(l).startsWith('Unknown kernel command line parameters')) {
+    if (l.text.startsWith('Unknown kernel command line parameters')) {
       // start_kernel allocates the message's buffer, prints it, then frees the buffer.
       while (cur < gs.length && gs[cur]!.fn === 'start_kernel' && gs[cur]!.ev.op === 'alloc') emit(gs[cur++]!);
       out.push(msg(l));
       continue;
     }
+    // After the last group of the function that prints the line.
     const after = /^software IO TLB: mapped/.test(l.text) ? 'swiotlb_init_remap' : /^INITRD: /.test(l.text) ? 'arm_memblock_init' : '';
     if (after) {
       let last = -1;
@@ -267,10 +267,6 @@ export function formatSimLog(sim: SimResult, opts: LogFormatOptions = {}): Forma
   }
   while (cur < gs.length) emit(gs[cur++]!);
   return out;
-}
-
-function t0(l: LogLine): string {
-  return l.text;
 }
 
 /**
