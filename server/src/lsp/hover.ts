@@ -42,7 +42,7 @@ function nodeHover(a: Analysis, node: DtNode, focus?: DtProp): string[] {
     const reg = getProp(node, 'reg');
     const regs = reg ? readRegs(reg.value, cells(node.parent, '#address-cells'), cells(node.parent, '#size-cells')) : [];
     regs.slice(0, 16).forEach((r, i) => {
-      out.push('', `RAM bank ${i}:`, ...rangeFacts(sim, tree, r.base, r.base + r.size, node));
+      out.push('', `RAM bank ${i}:`, ...rangeFacts(sim, tree, r.base, r.base + r.size, node, false, true));
     });
     return out;
   }

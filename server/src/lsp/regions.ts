@@ -88,7 +88,7 @@ export function zonesOf(sim: SimResult, start: bigint, end: bigint): string[] {
 }
 
 /** Markdown lines describing [start, end) in the simulated kernel. */
-export function rangeFacts(sim: SimResult | undefined, tree: DtTree, start: bigint, end: bigint, self?: DtNode, nomap?: boolean): string[] {
+export function rangeFacts(sim: SimResult | undefined, tree: DtTree, start: bigint, end: bigint, self?: DtNode, nomap?: boolean, isRam = false): string[] {
   const lines: string[] = [];
   const size = end - start;
   const digits = sim && sim.profile.physAddrBits === 32 ? 8 : 0;
@@ -112,13 +112,19 @@ export function rangeFacts(sim: SimResult | undefined, tree: DtTree, start: bigi
     if (maps.length) {
       const kinds = new Set(maps.map((m) => (m.granule > sim.profile.pageSize ? `${human(m.granule)} ${m.granule >= 1n << 30n ? 'blocks' : 'sections/blocks'}` : `${human(m.granule)} pages`)));
       const va = maps[0].va + (start > maps[0].pa ? start - maps[0].pa : 0n);
-      lines.push(`Mapping: ${[...kinds].join(' + ')} at VA \`${hex(va)}\` (${maps[0].attrs})${maps.some((m) => m.note) ? ' — ' + maps.filter((m) => m.note).map((m) => m.note).join('; ') : ''}`);
+      const notes = [...new Set(maps.map((m) => m.note).filter(Boolean))];
+      const noteText = notes.length ? ` — ${notes.slice(0, 3).join('; ')}${notes.length > 3 ? '; …' : ''}` : '';
+      lines.push(`Mapping: ${[...kinds].join(' + ')} at VA \`${hex(va)}\` (${maps[0].attrs})${noteText}`);
     } else if (sim.modelled) lines.push('Mapping: not in the linear map');
   }
   // By path: while typing, the tree is newer than the simulation's (same nodes, new objects).
   const selfPath = self && nodePath(self);
   const others = regionsOf(sim, tree).filter((r) => r.kind !== 'ram' && !(r.node && nodePath(r.node) === selfPath) && r.base < end && start < r.end);
-  if (others.length) {
+  if (isRam) {
+    // A RAM bank contains the reservations rather than overlapping them: summarise.
+    const total = others.reduce((n, r) => n + (r.end < end ? r.end : end) - (r.base > start ? r.base : start), 0n);
+    if (others.length) lines.push(`Reserved inside: ${others.length} region${others.length > 1 ? 's' : ''} (${human(total)})`);
+  } else if (others.length) {
     lines.push('Overlaps: ' + others.slice(0, 8).map((r) => `${r.node ? nodePath(r.node) : r.name} (\`${hex(r.base)}\`–\`${hex(r.end - 1n)}\`)`).join(', '));
   }
   const ram = regionsOf(sim, tree).filter((r) => r.kind === 'ram');
