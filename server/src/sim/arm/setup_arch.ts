@@ -7,7 +7,7 @@
 //   unflatten_device_tree, setup_command_line, setup_per_cpu_areas, vfs_caches_init_early, and
 //   mem_init with the `Memory:` line. Shared steps (memory scan, reserved-memory, CMA) are the
 //   core modules'; this file supplies the arm-specific parts and their order.
-import { getProp, readString, readStrings, type DtNode } from '../../dts/tree.js';
+import { getProp, readString, readStrings, readU32, type DtNode } from '../../dts/tree.js';
 import { checkUsableMemRange, scanMemory, rootCells, memCell } from '../fdt_scan.js';
 import { fdtInitReservedMem, fdtScanReservedMem, reserveElfcorehdr } from '../of_reserved_mem.js';
 import { callerOf } from '../profile.js';
@@ -62,17 +62,30 @@ export function physOffsetFor(ctx: BootContext, c: ArmConsts): bigint {
   return ram & ~(128n * MiB - 1n);
 }
 
-/** Possible CPUs: arm_dt_init_cpu_maps counts /cpus children of type "cpu" with a reg
- * (at most NR_CPUS); without any, only the boot CPU. */
+/** Possible CPUs (arch/arm/kernel/devtree.c arm_dt_init_cpu_maps): the /cpus children of type
+ * "cpu"; the boot CPU (taken to be the first node's MPIDR) is 0, the others follow; an MPIDR with
+ * bits above 23 or a duplicate makes the kernel ignore the DT list (only the boot CPU), and the
+ * count is capped at nr_cpu_ids (NR_CPUS or `nr_cpus=`). */
 function possibleCpus(ctx: BootContext, c: ArmConsts): number {
+  const nrCpusArg = ctx.args.params.find((x) => x.name === 'nr_cpus')?.value;
+  let cap = c.nrCpus;
+  if (nrCpusArg && /^\d+$/.test(nrCpusArg) && Number(nrCpusArg) > 0 && Number(nrCpusArg) < cap) cap = Number(nrCpusArg);
   const cpus = ctx.tree.root.children.find((n) => n.name === 'cpus');
   if (!cpus) return 1;
-  let n = 0;
+  const acells = readU32(cpus, '#address-cells') ?? 1;
+  const hwids: bigint[] = [];
   for (const ch of cpus.children) {
     const isCpu = readString(ch, 'device_type') === 'cpu' || ch.name === 'cpu' || ch.name.startsWith('cpu@');
-    if (isCpu && getProp(ch, 'reg')) n++;
+    if (!isCpu) continue;
+    const reg = getProp(ch, 'reg');
+    if (!reg || reg.value.length < 4 * acells) return 1;
+    const hwid = memCell(reg.value, 0, acells) & 0xffffffffn;
+    if (hwid & ~0xffffffn) return 1;
+    if (hwids.includes(hwid)) return 1;
+    hwids.push(hwid);
+    if (hwids.length > cap) return cap;
   }
-  return Math.max(1, Math.min(n, c.nrCpus));
+  return Math.max(1, Math.min(hwids.length, cap));
 }
 
 /** early_init_fdt_scan_reserved_mem as Debian's 6.1.176 runs it: the DTB header's /memreserve/
