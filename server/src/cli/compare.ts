@@ -124,6 +124,9 @@ export async function run(args: string[]): Promise<number> {
   }
   const log = parseBootLog(logText);
   const notes: string[] = [];
+  if (!log.linuxVersion && !log.zones && !log.memoryLine && !log.reservedMem.messages.length) {
+    notes.push('the log states no memory facts (is it a Linux boot log with loglevel 7 or more?)');
+  }
   if (!arch) {
     arch = archOfLog(log) ?? (/arm64|aarch64/.test(board) ? 'arm64' : 'arm');
     notes.push(`profile ${arch} (${log.kernelRelease ? `from the log's kernel ${log.kernelRelease}` : 'guessed; pass --arch'})`);
