@@ -125,7 +125,7 @@ export async function run(args: string[]): Promise<number> {
   const log = parseBootLog(logText);
   const notes: string[] = [];
   if (!log.linuxVersion && !log.zones && !log.memoryLine && !log.reservedMem.messages.length) {
-    notes.push('the log states no memory facts (is it a Linux boot log with loglevel 7 or more?)');
+    notes.push('the log states no memory facts (is it a Linux boot log? a serial console shows these KERN_INFO lines only with loglevel=7 or more; dmesg has them all)');
   }
   if (!arch) {
     arch = archOfLog(log) ?? (/arm64|aarch64/.test(board) ? 'arm64' : 'arm');
