@@ -5,7 +5,7 @@
 // since changed is never published.
 import { compileText, type TextCompileResult } from '../dts/frontend.js';
 import { preprocess, type PreprocessResult } from '../dts/preprocess/index.js';
-import { readU32, type DtTree, type Finding } from '../dts/tree.js';
+import { readStrings, readU32, type DtTree, type Finding } from '../dts/tree.js';
 import { simulate } from '../sim/simulate.js';
 import { resolveProfile, type Arch } from '../sim/profile.js';
 import { runRules } from '../rules/index.js';
@@ -33,12 +33,28 @@ export interface Analysis {
   at: Date;
 }
 
-/** `auto`: the path says arm64 or arm; arm with 2 address cells at the root means an LPAE
- * kernel (a 32-bit phys_addr_t could not hold the addresses); no path hint: 2 cells -> arm64. */
+// ARMv8-A cores (arm64 capable) and ARMv7-A cores as the /cpus nodes name them.
+const V8_CPU = /^arm,(armv8|cortex-a(3[45]|5[357]|6[05]|7[2-8]|510|520|710|715|720)|cortex-x\d|neoverse)/;
+const V7_CPU = /^arm,(cortex-a(5|7|8|9|12|15|17)|arm11|arm9)\b/;
+
+function cpuFamily(tree: DtTree): 'v8' | 'v7' | undefined {
+  const cpus = tree.root.children.find((c) => c.name === 'cpus');
+  for (const cpu of cpus?.children.slice(0, 64) ?? []) {
+    for (const c of readStrings(cpu, 'compatible') ?? []) {
+      if (V8_CPU.test(c)) return 'v8';
+      if (V7_CPU.test(c)) return 'v7';
+    }
+  }
+  return undefined;
+}
+
+/** `auto`: the path says arm64 or arm (arch/<arch>/boot/dts); else the CPUs' compatible
+ * (ARMv8 cores -> arm64, ARMv7 -> arm); else the root's #address-cells (2 -> arm64). A 32-bit
+ * board with 2 address cells needs an LPAE kernel (phys_addr_t must hold the addresses). */
 export function detectArch(setting: string, board: string, tree: DtTree | undefined): Arch {
   if (setting === 'arm' || setting === 'arm-lpae' || setting === 'arm64') return setting;
-  const fromPath = archFromPath(board);
   const cells = tree ? readU32(tree.root, '#address-cells') : undefined;
+  const fromPath = archFromPath(board) ?? (tree && cpuFamily(tree) === 'v7' ? 'arm' : tree && cpuFamily(tree) === 'v8' ? 'arm64' : undefined);
   if (fromPath === 'arm64') return 'arm64';
   if (fromPath === 'arm') return cells === 2 ? 'arm-lpae' : 'arm';
   return cells === 1 ? 'arm' : 'arm64';
