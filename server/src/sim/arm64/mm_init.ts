@@ -104,7 +104,6 @@ export function arm64MmInit(ctx: BootContext, fa: FreeAreaResult, dmaLimit: bigi
       }
     }
   }
-  if (ncpus > 1n) ctx.findings.push({ severity: 'info', code: 'sim-approx', message: `${ncpus} CPUs: the per-CPU first chunk is scaled from the single-CPU oracle measurements.` });
   // build_all_zonelists
   const pageblockPages = 1n << BigInt(p.pageblockOrder);
   const grouping = fa.totalPages >= pageblockPages * 5n ? 'on' : 'off';

@@ -4,6 +4,7 @@
 import { cmaActivate } from '../cma.js';
 import { unflattenSize } from '../mem_init.js';
 import type { BootContext } from '../types.js';
+import { getProp, readString, type DtNode } from '../../dts/tree.js';
 import { arm64MemblockInit, memoryLimit, setupMachineFdt } from './memblock_init.js';
 import { pagingInit } from './paging.js';
 import { defaultCma, numaInit, reserveCrashkernel, sparseInit, zoneSizesInit } from './bootmem.js';
@@ -13,9 +14,28 @@ function snapshot(ctx: BootContext, step: string): void {
   ctx.steps.push({ step, memory: ctx.memblock.snapshot('memory'), reserved: ctx.memblock.snapshot('reserved') });
 }
 
+/** Inputs the arm64 path does not model: said once, up front, as findings. */
+function unmodelledInputs(ctx: BootContext): void {
+  const say = (message: string, node?: DtNode) => ctx.findings.push({ severity: 'info', code: 'sim-unmodelled', message, range: node?.range });
+  for (const n of ctx.tree.root.children) {
+    if (readString(n, 'device_type') === 'memory' && getProp(n, 'numa-node-id')) {
+      say('numa-node-id on memory nodes: arm64 would build several NUMA nodes; dtmem simulates a single node.', n);
+      break;
+    }
+  }
+  const dm = ctx.tree.root.children.find((c) => c.name === 'distance-map' || c.name.startsWith('distance-map@'));
+  if (dm) say('/distance-map (NUMA) is not modelled; dtmem simulates a single node.', dm);
+  for (const prm of ctx.args.params) {
+    if (['hugetlb_cma', 'cma_pernuma', 'memmap', 'kasan', 'kfence.sample_interval', 'debug_pagealloc'].includes(prm.name)) {
+      say(`${prm.name}= is not modelled: the simulated layout ignores it.`);
+    }
+  }
+}
+
 export function arm64SetupArch(ctx: BootContext): void {
   const p = ctx.profile;
   const a = p.arm64!;
+  unmodelledInputs(ctx);
   if (!setupMachineFdt(ctx)) return;
   snapshot(ctx, 'setup_machine_fdt');
   const limit = memoryLimit(ctx);
