@@ -12,7 +12,7 @@ import { nodePath, readStrings, type DtTree, type Finding, type SourceRange } fr
 import { resolveProfile, type Arch } from '../sim/profile.js';
 import { simulate } from '../sim/simulate.js';
 import type { SimResult } from '../sim/types.js';
-import { assumeRam, ruleCatalog, runRules, type RuleFinding } from '../rules/index.js';
+import { assumeRam, ruleCatalog, runRules, SIM_FINDINGS_COVERED_BY_RULES, type RuleFinding } from '../rules/index.js';
 
 const usage = 'usage: dtmem check BOARD.dts... [--arch auto|arm|arm-lpae|arm64] [--bootargs "..."] [--format text|json|sarif] [-I dir]... [--info]\n';
 
@@ -41,8 +41,6 @@ export function detectArch(board: string, tree: DtTree): Arch | undefined {
   return 'arm64';
 }
 
-/** Codes of simulator findings that a rule reports in its own words. */
-const SIM_DUPLICATES = new Set(['cma-outside-ram', 'rmem-unsupported-format', 'sim-initrd-outside', 'initrd-not-memory', 'sim-not-modelled']);
 
 export function checkBoard(board: string, opts: CheckOptions): BoardReport {
   const kb = kbuildIncludeSetup(board);
@@ -67,7 +65,7 @@ export function checkBoard(board: string, opts: CheckOptions): BoardReport {
     return cache.get(f);
   };
   const findings: RuleFinding[] = [...r.findings];
-  if (sim) findings.push(...sim.findings.filter((f) => !SIM_DUPLICATES.has(f.code)));
+  if (sim) findings.push(...sim.findings.filter((f) => !SIM_FINDINGS_COVERED_BY_RULES.has(f.code)));
   findings.push(...runRules({ tree: r.tree, sim, profile: sim?.profile ?? resolveProfile('arm64'), readFile, assumedRam: ram.assumed }));
   return { board, arch, findings };
 }

@@ -84,6 +84,10 @@ export const ruleCatalog: { code: string; title: string; kernel: string }[] = ru
   ...(r.also ?? []).map((a) => ({ code: a.code, title: a.title, kernel: r.kernel })),
 ]).concat([{ code: unexplainedCode, title: 'Reserved-memory failure without a more specific rule', kernel: 'drivers/of/of_reserved_mem.c:fdt_init_reserved_mem' }]);
 
+/** Codes of simulator findings (SimResult.findings) that rules report in their own words:
+ * callers showing both should drop these. */
+export const SIM_FINDINGS_COVERED_BY_RULES: ReadonlySet<string> = new Set(['cma-outside-ram', 'rmem-unsupported-format', 'sim-initrd-outside', 'initrd-not-memory', 'sim-not-modelled']);
+
 /** At most this many findings per rule (nothing may grow without bound). */
 const MAX_PER_RULE = 500;
 
