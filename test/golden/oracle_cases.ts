@@ -81,8 +81,10 @@ export function caseCmdline(c: OracleCase): string {
 export function caseDts(c: OracleCase): string {
   const o = c.json.oracle;
   const baseName = o.base_dts.split('/').pop()!;
-  let base = join(ORACLE_DIR, 'base-dtb', baseName);
-  if (!existsSync(base)) base = join(c.root, 'base-dtb', baseName);
+  // the shared oracle's base-dtb/, the case root's own copy, or boot-oracle's cache
+  const cache = process.env.ORACLE_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(process.env.HOME ?? '', '.cache'), 'dtmem-oracle');
+  const base = [join(ORACLE_DIR, 'base-dtb', baseName), join(c.root, 'base-dtb', baseName), join(cache, 'base-dtb', baseName)].find((f) => existsSync(f));
+  if (!base) throw new Error(`base DTS ${baseName} not found (set DTMEM_ORACLE to the boot-oracle folder)`);
   const baseText = readFileSync(base, 'utf8');
   // the manifest's fragment column names a file in <root>/cases; dts_file says the same
   const candidates = [c.fragment, o.dts_file].filter((f) => f && f !== 'none').flatMap((f) => [join(c.root, 'cases', f.replace(/^cases\//, '')), join(c.root, f)]);
