@@ -14,6 +14,9 @@ test('printk prefixes: timestamps, caller ids, levels, dmesg -T, syslog', () => 
   assert.equal(messageText('[Wed Nov 25 14:00:00 2026] Zone ranges:'), 'Zone ranges:');
   assert.equal(messageText('Nov 25 14:00:00 board kernel: Zone ranges:'), 'Zone ranges:');
   assert.equal(messageText('\x1b[0mZone ranges:'), 'Zone ranges:');
+  assert.equal(messageText('[    0.000000] board kernel: Zone ranges:'), 'Zone ranges:');
+  assert.equal(messageText('[2026-11-25 14:00:00.123] [    0.000000]   Normal   empty'), '  Normal   empty');
+  assert.equal(messageText('2026-11-25T14:00:00.123456 <6>[    0.000000] Zone ranges:'), 'Zone ranges:');
   assert.deepEqual(splitLog('a\r\nb\rc\n').map((m) => m.text), ['a', 'b', 'c']);
 });
 

@@ -73,6 +73,10 @@ for (const { name, text } of all) {
     assert.deepStrictEqual(facts(interleave(noTime, 1)), ref, 'unrelated lines interleaved, no timestamps');
     const syslog = lines(text).map((l) => (l ? `Nov 25 14:00:00 board kernel: ${l}` : l)).join('\n');
     assert.deepStrictEqual(facts(syslog), ref, 'syslog prefixes');
+    const term = lines(text).map((l, i) => `[2026-11-25 14:00:${String(i % 60).padStart(2, '0')}.123] ${l}`).join('\n');
+    assert.deepStrictEqual(facts(term).memory_line, ref.memory_line, 'terminal-program timestamps');
+    assert.deepStrictEqual(facts(term).reserved_mem, ref.reserved_mem, 'terminal-program timestamps');
+    assert.deepStrictEqual(facts(term).memblock, ref.memblock, 'terminal-program timestamps');
     const levels = lines(text).map((l) => (l ? `<6>${l}` : l)).join('\n');
     assert.deepStrictEqual(facts(levels), ref, 'printk levels');
   });

@@ -24,6 +24,11 @@ const TIME_RE = /^\[\s*\d+\.\d+\]\s?(?:\[\s*[TC]\d+\]\s?)?/;
 const CTIME_RE = /^\[[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \d{4}\]\s?/;
 // syslog / journalctl short format: `Nov 25 14:00:00 host kernel: `.
 const SYSLOG_RE = /^[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \S+ kernel: /;
+// journalctl -o short-monotonic puts the host after the printk time: `[    0.000000] host kernel: `.
+const HOST_KERNEL_RE = /^\S+ kernel: /;
+// Terminal programs (tio, minicom, picocom, grabserial) stamp each captured line:
+// `[2026-11-25 14:00:00.123] `, `2026-11-25T14:00:00.123456 `.
+const TERM_TIME_RE = /^\[?\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:[.,]\d+)?\]?\s?/;
 // ANSI CSI sequences and other control characters a terminal capture leaves behind (tabs stay:
 // the memblock dump prints `memory[0x0]\t[…]`).
 // eslint-disable-next-line no-control-regex
@@ -31,7 +36,7 @@ const ANSI_RE = /\x1b\[[0-9;?]*[A-Za-z]|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/g;
 
 /** The printk timestamp of a raw line (`[    1.234567] `), in seconds. */
 export function messageTime(raw: string): number | undefined {
-  const m = /^(?:<\d{1,2}>)?(?:[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \S+ kernel: )?(?:<\d{1,2}>)?\[\s*(\d+\.\d+)\]/.exec(raw);
+  const m = /^(?:\[?\d{4}-\d\d-\d\d[ T][\d:.,]+\]?\s?)?(?:<\d{1,2}>)?(?:[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \S+ kernel: )?(?:<\d{1,2}>)?\[\s*(\d+\.\d+)\]/.exec(raw);
   return m ? Number(m[1]) : undefined;
 }
 
@@ -39,12 +44,18 @@ export function messageTime(raw: string): number | undefined {
 export function messageText(raw: string): string {
   ANSI_RE.lastIndex = 0;
   let s = ANSI_RE.test(raw) ? raw.replace(ANSI_RE, '') : raw;
+  const term = TERM_TIME_RE.exec(s);
+  if (term) s = s.slice(term[0].length);
   const lvl = /^<\d{1,2}>/.exec(s);
   if (lvl) s = s.slice(lvl[0].length);
   const sys = SYSLOG_RE.exec(s);
   if (sys) s = s.slice(sys[0].length);
   const t = TIME_RE.exec(s) ?? CTIME_RE.exec(s);
-  if (t) s = s.slice(t[0].length);
+  if (t) {
+    s = s.slice(t[0].length);
+    const host = HOST_KERNEL_RE.exec(s);
+    if (host) s = s.slice(host[0].length);
+  }
   return s;
 }
 
