@@ -13,7 +13,7 @@ import { simulate } from '../../server/src/sim/simulate.js';
 import type { Arch } from '../../server/src/sim/profile.js';
 import type { SimResult } from '../../server/src/sim/types.js';
 import { parseBootLog } from '../../server/src/log/parse.js';
-import { compareSimWithLog } from '../../server/src/log/compare.js';
+import { compareSimWithLog, comparisonFindings } from '../../server/src/log/compare.js';
 
 const BASE = join(process.env.DTMEM_ORACLE ?? '/work/shared/oracle', 'base-dtb');
 
@@ -115,5 +115,8 @@ for (const arch of ['arm64', 'arm', 'arm-lpae'] as Arch[]) {
     assert.equal(tp.expected, String(total));
     assert.equal(tp.seen, String(total + 1n));
     assert.ok(c.rows.find((r) => r.fact === 'rmem vpu-cma')!.node, 'the row carries the devicetree node');
+    const findings = comparisonFindings(c);
+    assert.deepEqual(findings.map((f) => f.code).sort(), ['log-differs', 'log-only', 'sim-only']);
+    assert.ok(findings.find((f) => f.code === 'sim-only')!.range, 'the vpu-cma finding points at the node');
   });
 }

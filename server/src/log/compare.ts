@@ -4,7 +4,7 @@
 // becomes a row: agree, differ (expected = simulation, seen = log), only in log, only in
 // simulation. Facts the simulator does not model (kernel version, NUMA, percpu, panics) are not
 // rows; they are reported as log information.
-import type { DtNode } from '../dts/tree.js';
+import type { DtNode, Finding } from '../dts/tree.js';
 import { formatSimLog } from '../sim/log_format.js';
 import type { SimResult } from '../sim/types.js';
 import type { BootLogFacts, MemblockEventFact, PhysRange, RmemResultFact } from './facts.js';
@@ -191,4 +191,23 @@ export function compareFacts(s: BootLogFacts, l: BootLogFacts, sim?: SimResult, 
 /** Simulation vs log in one call. */
 export function compareSimWithLog(sim: SimResult, log: BootLogFacts, opts: CompareOptions = {}): Comparison {
   return compareFacts(simFacts(sim), log, sim, opts);
+}
+
+/** The disagreements as findings (for editor diagnostics): on the /reserved-memory node a row is
+ * about when there is one, else without a range. Code `log-differs`, `log-only` or `sim-only`. */
+export function comparisonFindings(c: Comparison): Finding[] {
+  const out: Finding[] = [];
+  for (const r of c.rows) {
+    if (r.verdict === 'agree') continue;
+    const code = r.verdict === 'differ' ? 'log-differs' : r.verdict === 'only-in-log' ? 'log-only' : 'sim-only';
+    const message = r.verdict === 'differ'
+      ? `${r.fact}: dtmem expects ${r.expected}, the boot log shows ${r.seen}`
+      : r.verdict === 'only-in-log'
+        ? `${r.fact}: the boot log shows ${r.seen}, dtmem expects nothing`
+        : `${r.fact}: dtmem expects ${r.expected}, the boot log does not show it`;
+    const f: Finding = { severity: 'warning', code, message };
+    if (r.node?.range) f.range = r.node.range;
+    out.push(f);
+  }
+  return out;
 }
