@@ -143,6 +143,9 @@ export async function run(args: string[]): Promise<number> {
   // has them can still be compared event by event.
   const sim = simulate(loaded.tree, { arch, trace: true, ...(cmdline !== undefined ? { bootargs: cmdline } : {}), ...(loaded.dtbSize !== undefined ? { dtbSize: loaded.dtbSize } : {}) });
   for (const f of sim.findings.filter((x) => x.severity === 'error')) process.stderr.write(formatFinding(f) + '\n');
+  if (log.kernelRelease && !log.kernelRelease.startsWith(`${sim.profile.kernelVersion}.`)) {
+    notes.push(`the log's kernel is ${log.kernelRelease}; the profile models Linux ${sim.profile.kernelVersion}: build constants (image sizes, memblock callers) will differ`);
+  }
   const c = compareSimWithLog(sim, log, { memblock });
   if (format === 'json') {
     const info = { linux_version: log.linuxVersion, panic: log.panic, warnings: log.warnings };
