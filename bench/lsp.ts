@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { startServer, uri, LINUX } from '../test/lsp/harness.js';
+import type { SimulationResult } from '../server/src/protocol.js';
 
 const CORPUS = path.resolve(__dirname, '../../shared/corpus');
 const N = Number(process.argv[2] ?? 20);
@@ -56,17 +57,25 @@ async function main(): Promise<void> {
       await c.waitFor('diagnostics after save', () => c.diagnostics.get(uri(file))!.length > before, 120000);
       resave.push(performance.now() - s);
     }
-    // Hover a memory-related reg (memory node or reserved-memory child) when the board has one.
-    const mem = lines.findIndex((l) => /memory@|reserved-memory|linux,cma/.test(l));
-    let hl = lines.findIndex((l, i) => i > mem && mem >= 0 && /^\s*(reg|size) = </.test(l));
-    if (hl < 0) hl = lines.findIndex((l) => /^\s*reg = </.test(l));
-    if (hl < 0) hl = lines.findIndex((l) => /=/.test(l));
-    const hpos = { line: hl, character: lines[hl].indexOf('<') + 2 };
+    // Hover a reserved-memory node (the memory facts hover) wherever the board's include tree
+    // defines it; without one, the first `&label` reference of the board file.
+    const sim = await c.conn.sendRequest<SimulationResult | null>('dtmem/simulation', { uri: uri(file) });
+    const region = sim?.regions.find((r) => r.location && r.node?.startsWith('/reserved-memory/'));
+    let hoverDoc = uri(file);
+    let hpos = { line: 0, character: 0 };
+    if (region?.location) {
+      hoverDoc = region.location.uri;
+      hpos = { line: region.location.range.start.line, character: region.location.range.start.character + 1 };
+    } else {
+      let hl = lines.findIndex((l) => /&[a-z_]\w*/.test(l));
+      if (hl < 0) hl = lines.findIndex((l) => l.startsWith('#include'));
+      hpos = { line: hl, character: Math.max(0, lines[hl].search(/&[a-z_]|"/)) + 2 };
+    }
     const hover: number[] = [];
     let hoverLen = 0;
     for (let i = 0; i < N; i++) {
       const s = performance.now();
-      const h = await c.conn.sendRequest<{ contents: { value: string } } | null>('textDocument/hover', { textDocument: { uri: uri(file) }, position: hpos });
+      const h = await c.conn.sendRequest<{ contents: { value: string } } | null>('textDocument/hover', { textDocument: { uri: hoverDoc }, position: hpos });
       hover.push(performance.now() - s);
       hoverLen = h?.contents.value.length ?? 0;
     }

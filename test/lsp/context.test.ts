@@ -249,3 +249,22 @@ describe('a .dtsi no board includes', () => {
     }
   });
 });
+
+describe('a .dtsi opened from an open board', () => {
+  it('is analysed through that board rather than the first one found', async () => {
+    const ws = workspace();
+    const c = await startServer({ root: ws.dir });
+    try {
+      // board.dts sorts first among the includers; board2.dts is the one open.
+      await c.open(ws.board2);
+      await c.waitFor('board2 diagnostics', () => c.latest(ws.board2));
+      await c.open(ws.soc);
+      const cands = await c.conn.sendRequest<BoardCandidatesResult>('dtmem/boardCandidates', { uri: uri(ws.soc) });
+      assert.deepEqual(cands.candidates, [uri(ws.board), uri(ws.board2)]);
+      assert.equal(cands.current, uri(ws.board2));
+    } finally {
+      await c.stop();
+      rmSync(ws.dir, { recursive: true, force: true });
+    }
+  });
+});

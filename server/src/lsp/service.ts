@@ -64,6 +64,14 @@ export class Service {
     if (!p.endsWith('.dtsi')) return p;
     const pick = this.picks.get(p) ?? this.autoPicks.get(p);
     if (pick) return pick;
+    // An open board that includes it (the user likely came from there) before a search.
+    for (const [b, st] of this.boards) {
+      const a = st.quick ?? st.full;
+      if (a && b.endsWith('.dts') && this.openDoc(b) && a.pre.files.includes(p)) {
+        this.autoPicks.set(p, b);
+        return b;
+      }
+    }
     const found = this.candidates(p)[0] ?? p;
     this.autoPicks.set(p, found);
     return found;
