@@ -4,15 +4,11 @@
 // dtc's warning format (`file:line.col-col: Warning (code): /path: message`) so existing problem
 // matchers pick it up; SARIF is 2.1.0. Exit 0 clean, 1 when any finding is an error, 2 usage/I/O.
 import path from 'node:path';
-import { readFileSync } from 'node:fs';
-import { compile } from '../dts/frontend.js';
-import { kbuildIncludeSetup } from '../dts/kernel_tree.js';
+import { analyzeBoard, initAnalysis } from '../analyze.js';
 import { nodeFileSystem } from '../dts/preprocess/index.js';
-import { nodePath, readStrings, type DtTree, type Finding, type SourceRange } from '../dts/tree.js';
-import { resolveProfile, type Arch } from '../sim/profile.js';
-import { simulate } from '../sim/simulate.js';
-import type { SimResult } from '../sim/types.js';
-import { assumeRam, ruleCatalog, runRules, SIM_FINDINGS_COVERED_BY_RULES, type RuleFinding } from '../rules/index.js';
+import { nodePath, type Finding, type SourceRange } from '../dts/tree.js';
+import type { Arch } from '../sim/profile.js';
+import { ruleCatalog, type RuleFinding } from '../rules/index.js';
 
 const usage = 'usage: dtmem check BOARD.dts... [--arch auto|arm|arm-lpae|arm64] [--bootargs "..."] [--format text|json|sarif] [-I dir]... [--info]\n';
 
@@ -29,45 +25,9 @@ export interface BoardReport {
   findings: RuleFinding[];
 }
 
-/** Arch for a board: arch/arm64 -> arm64, arch/arm -> arm, arch/riscv -> none (not simulated);
- * elsewhere the root compatible's vendor cannot tell, so arm64. */
-export function detectArch(board: string, tree: DtTree): Arch | undefined {
-  const p = board.replace(/\\/g, '/');
-  if (p.includes('/arch/arm64/')) return 'arm64';
-  if (p.includes('/arch/arm/')) return 'arm';
-  if (p.includes('/arch/riscv/')) return undefined;
-  const compat = readStrings(tree.root, 'compatible') ?? [];
-  if (compat.some((c) => /riscv|sifive|starfive|thead/.test(c))) return undefined;
-  return 'arm64';
-}
-
-
 export function checkBoard(board: string, opts: CheckOptions): BoardReport {
-  const kb = kbuildIncludeSetup(board);
-  const dir = path.dirname(board);
-  const setup = kb
-    ? { ...kb, includeDirs: [...kb.includeDirs, ...opts.includeDirs], dtcIncludeDirs: [...kb.dtcIncludeDirs, ...opts.includeDirs] }
-    : { includeDirs: [...opts.includeDirs, dir], dtcIncludeDirs: [dir, ...opts.includeDirs] };
-  const r = compile(board, { ...setup, fs: nodeFileSystem });
-  const arch = opts.arch === 'auto' ? detectArch(board, r.tree) : opts.arch;
-  let sim: SimResult | undefined;
-  const ram = assumeRam(r.tree);
-  if (arch) sim = simulate(ram.tree, { arch, bootargs: opts.bootargs });
-  const cache = new Map<string, string | undefined>();
-  const readFile = (f: string) => {
-    if (!cache.has(f)) {
-      try {
-        cache.set(f, readFileSync(f, 'utf8'));
-      } catch {
-        cache.set(f, undefined);
-      }
-    }
-    return cache.get(f);
-  };
-  const findings: RuleFinding[] = [...r.findings];
-  if (sim) findings.push(...sim.findings.filter((f) => !SIM_FINDINGS_COVERED_BY_RULES.has(f.code)));
-  findings.push(...runRules({ tree: r.tree, sim, profile: sim?.profile ?? resolveProfile('arm64'), readFile, assumedRam: ram.assumed }));
-  return { board, arch, findings };
+  const a = analyzeBoard(board, { arch: opts.arch, bootargs: opts.bootargs, includeDirs: opts.includeDirs });
+  return { board, arch: a.sim ? a.arch : undefined, findings: a.findings };
 }
 
 // ---- output formats ------------------------------------------------------------------------
@@ -205,6 +165,7 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write(usage);
     return 2;
   }
+  await initAnalysis();
   const reps: BoardReport[] = [];
   for (const b of boards) {
     if (nodeFileSystem.readFile(b) === undefined) {

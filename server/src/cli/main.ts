@@ -6,6 +6,8 @@ type Command = (args: string[]) => Promise<number>;
 const commands: Record<string, () => Promise<{ run: Command }>> = {
   flatten: () => import('./flatten.js'),
   simulate: () => import('./simulate.js'),
+  check: () => import('./check.js'),
+  compare: () => import('./compare.js'),
 };
 
 const usage = `usage: dtmem <command> [options]
@@ -13,6 +15,11 @@ commands:
   flatten BOARD.dts [-I dir]... [--canonical|--canonical-nophandle]   print the merged tree
   simulate BOARD.dts [--arch arm|arm-lpae|arm64] [--bootargs "..."] [--json]
                                                       simulate the boot up to mem_init
+  check BOARD.dts... [--arch ...] [--bootargs "..."] [--format text|json|sarif] [-I dir]... [--info]
+                                                      diagnostics; exit 1 on errors
+  compare BOARD.dts BOOT.LOG [--arch ...] [--bootargs "..."] [--format text|json]
+                                                      the simulation against a real boot log; exit 1 on any difference
+exit codes: 0 ok, 1 errors found / disagreement, 2 usage or I/O error
 `;
 
 export async function main(argv: string[]): Promise<number> {

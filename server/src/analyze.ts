@@ -1,0 +1,108 @@
+// One analysis of a board, shared by the CLI and the language server: preprocess + parse + merge
+// (dts/), the boot simulation for the chosen kernel profile (sim/), and the diagnostics (rules/).
+// Pure: no editor imports; file access goes through the FileSystem the caller passes (the language
+// server overlays unsaved buffers on the disk).
+import path from 'node:path';
+import { compile, initParser, type CompileResult } from './dts/frontend.js';
+import { nodeFileSystem, type FileSystem } from './dts/preprocess/index.js';
+import { kbuildIncludeSetup } from './dts/kernel_tree.js';
+import { readStrings, readU32, type DtTree } from './dts/tree.js';
+import { simulate } from './sim/simulate.js';
+import { resolveProfile, type Arch, type Profile, type ProfileOverrides } from './sim/profile.js';
+import type { SimResult } from './sim/types.js';
+import { assumeRam, runRules, SIM_FINDINGS_COVERED_BY_RULES, type RuleFinding } from './rules/index.js';
+
+export interface AnalyzeOptions {
+  /** Kernel profile; 'auto' (default) detects it from the path and the tree. */
+  arch?: Arch | 'auto';
+  /** Replaces /chosen/bootargs when set. */
+  bootargs?: string;
+  overrides?: ProfileOverrides | Record<string, unknown>;
+  /** Extra `-I` directories, searched after kbuild's. */
+  includeDirs?: string[];
+  fs?: FileSystem;
+  /** false: front end only (as the user types). */
+  simulate?: boolean;
+}
+
+export interface Analysis {
+  entry: string;
+  compile: CompileResult;
+  /** undefined when not simulated (front end only, riscv, or a tree dtc would reject). */
+  sim?: SimResult;
+  profile?: Profile;
+  arch?: Arch;
+  /** The RAM bank assumed for a board that leaves the size to the boot loader. */
+  assumedRam?: { base: bigint; size: bigint };
+  /** Front-end findings, then the simulator's (those no rule rephrases), then the rules'. */
+  findings: RuleFinding[];
+  timings: { compile: number; simulate: number; rules: number };
+}
+
+/** Loads the tree-sitter wasm once; call before analyzeBoard. */
+export async function initAnalysis(): Promise<void> {
+  await initParser();
+}
+
+/** kbuild's include setup for a board in a Linux tree (else the board's own folder), with the
+ * user's extra directories searched last. */
+export function includeSetupFor(entry: string, extra: string[] = []) {
+  const kb = kbuildIncludeSetup(entry);
+  if (kb) return { ...kb, includeDirs: [...kb.includeDirs, ...extra], dtcIncludeDirs: [...kb.dtcIncludeDirs, ...extra] };
+  const dir = path.dirname(entry);
+  return { includeDirs: [...extra, dir], dtcIncludeDirs: [dir, ...extra] };
+}
+
+const V8_CPU = /^(arm,cortex-a(3[2-9]|5\d|6\d|7[2-9]|7\d\d|\d{3})|arm,cortex-x\d|arm,neoverse|arm,armv8|apm,potenza|cavium,thunder|nvidia,(carmel|denver)|qcom,(kryo|falkor|oryon))/;
+const V7_CPU = /^(arm,cortex-a(5|7|8|9|12|15|17)$|arm,armv7|marvell,pj4|qcom,(krait|scorpion))/;
+
+function cpuFamily(tree: DtTree): 'v8' | 'v7' | undefined {
+  const cpus = tree.root.children.find((c) => c.name === 'cpus');
+  for (const cpu of cpus?.children.slice(0, 64) ?? []) {
+    for (const c of readStrings(cpu, 'compatible') ?? []) {
+      if (V8_CPU.test(c)) return 'v8';
+      if (V7_CPU.test(c)) return 'v7';
+    }
+  }
+  return undefined;
+}
+
+/** The kernel profile for a board: the path says it in a Linux tree (arch/<arch>/boot/dts;
+ * riscv is not modelled), else the CPUs' compatible (ARMv8 cores run arm64), else the root's
+ * #address-cells. A 32-bit board with 2 address cells needs an LPAE kernel: phys_addr_t must
+ * hold its addresses. */
+export function detectArch(entry: string, tree: DtTree | undefined): Arch | undefined {
+  const p = entry.split(path.sep).join('/');
+  if (p.includes('/arch/riscv/')) return undefined;
+  const cells = tree ? readU32(tree.root, '#address-cells') : undefined;
+  const family = p.includes('/arch/arm64/') ? 'v8' : p.includes('/arch/arm/') ? 'v7' : tree && cpuFamily(tree);
+  if (family === 'v8') return 'arm64';
+  if (family === 'v7') return cells === 2 ? 'arm-lpae' : 'arm';
+  if (tree && (readStrings(tree.root, 'compatible') ?? []).some((c) => /riscv|sifive|starfive|thead/.test(c))) return undefined;
+  return cells === 1 ? 'arm' : 'arm64';
+}
+
+/** Analyses a board (after initAnalysis()). Never throws. */
+export function analyzeBoard(entry: string, opts: AnalyzeOptions = {}): Analysis {
+  const fs = opts.fs ?? nodeFileSystem;
+  const t0 = performance.now();
+  const compiled = compile(entry, { ...includeSetupFor(entry, opts.includeDirs), fs });
+  const t1 = performance.now();
+  const out: Analysis = { entry, compile: compiled, findings: [...compiled.findings], timings: { compile: t1 - t0, simulate: 0, rules: 0 } };
+  const arch = opts.arch && opts.arch !== 'auto' ? opts.arch : detectArch(entry, compiled.tree);
+  // dtc refuses a tree with errors: the kernel would never see it.
+  if (opts.simulate === false || compiled.findings.some((f) => f.severity === 'error')) return out;
+  out.arch = arch;
+  out.profile = resolveProfile(arch ?? 'arm64', opts.overrides);
+  const ram = assumeRam(compiled.tree);
+  out.assumedRam = ram.assumed;
+  if (arch) {
+    out.sim = simulate(ram.tree, { arch, bootargs: opts.bootargs || undefined, overrides: opts.overrides });
+    out.findings.push(...out.sim.findings.filter((f) => !SIM_FINDINGS_COVERED_BY_RULES.has(f.code)));
+  }
+  const t2 = performance.now();
+  out.findings.push(...runRules({ tree: compiled.tree, sim: out.sim, profile: out.profile, readFile: (f) => fs.readFile(f), assumedRam: ram.assumed }));
+  out.timings.simulate = t2 - t1;
+  out.timings.rules = performance.now() - t2;
+  return out;
+}
