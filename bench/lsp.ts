@@ -62,7 +62,7 @@ async function main(): Promise<void> {
     const sim = await c.conn.sendRequest<SimulationResult | null>('dtmem/simulation', { uri: uri(file) });
     const region = sim?.regions.find((r) => r.location && r.node?.startsWith('/reserved-memory/'));
     let hoverDoc = uri(file);
-    let hpos = { line: 0, character: 0 };
+    let hpos: { line: number; character: number };
     if (region?.location) {
       hoverDoc = region.location.uri;
       hpos = { line: region.location.range.start.line, character: region.location.range.start.character + 1 };
