@@ -136,6 +136,42 @@ export interface BoardCandidatesResult { candidates: string[]; current?: string 
 export const SetBoardRequest = 'dtmem/setBoard';
 export interface SetBoardParams { uri: string; board: string | null }
 
+/** `dtmem/translate`: an address through the simulated linear map (page-table inspector's
+ * translation box): VA -> PA or PA -> VA, the PFN, zone and owning region, the table indices of
+ * the walk for the arch's format, or why the walk faults. */
+export const TranslateRequest = 'dtmem/translate';
+export interface TranslateParams {
+  uri: string;
+  address: Hex;
+  space: 'va' | 'pa';
+  whatIf?: WhatIf;
+}
+export interface TranslateLevel {
+  /** `PGD`, `PUD`, `PMD`, `PTE` (arm64 4K, 48-bit VA), `L1`/`L2`/`L3` (LPAE), `L1`/`L2` (short). */
+  level: string;
+  index: number;
+  /** Whether the walk ends here (block/section or page). */
+  leaf: boolean;
+  /** Descriptor details when the simulator models them. */
+  tableAddress?: Hex;
+  descriptor?: Hex;
+  bits?: string[];
+}
+export interface TranslateResult {
+  ok: boolean;
+  va?: Hex;
+  pa?: Hex;
+  pfn?: Hex;
+  zone?: string;
+  /** The region owning the physical address (node path or reservation owner). */
+  region?: string;
+  node?: string;
+  mapping?: WireMapping;
+  levels: TranslateLevel[];
+  /** Why the walk faults (not mapped, no-map hole, highmem, outside RAM). */
+  fault?: string;
+}
+
 /** initializationOptions the client passes. */
 export interface InitOptions {
   /** .dtsi uri -> board uri, as remembered by the client. */

@@ -18,7 +18,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CodeAction, CodeLens, CompletionItem, CompletionList, DocumentLink, DocumentSymbol, FoldingRange, Hover, Location, SymbolInformation, TextEdit } from 'vscode-languageserver-protocol';
 import { FIXTURES, startServer, uri, type Client } from './harness.js';
-import type { BootLogResult, SimulationResult } from '../../server/src/protocol.js';
+import type { BootLogResult, SimulationResult, TranslateResult } from '../../server/src/protocol.js';
 
 const board = path.join(FIXTURES, 'board.dts');
 const soc = path.join(FIXTURES, 'soc.dtsi');
@@ -186,6 +186,28 @@ describe('language server features (board.dts)', () => {
     const log = await c.conn.sendRequest<BootLogResult>('dtmem/bootLog', { uri: uri(board) });
     assert.match(log.text, /^Reserved memory: created CMA memory pool at 0x000000007c000000, size 64 MiB$/m);
     assert.match(log.text, /board\.dts:\d+:\d+: error: .*\[rmem-cma-no-map\]/);
+  });
+
+  it('translates addresses through the simulated linear map (dtmem/translate)', async () => {
+    const sim = await c.conn.sendRequest<SimulationResult>('dtmem/simulation', { uri: uri(board) });
+    const m = sim.pageTables.find((x) => BigInt(x.pa) <= 0x7c000000n && 0x7c000000n < BigInt(x.pa) + BigInt(x.size))!;
+    assert.ok(m, 'the CMA pool is in the linear map');
+    const va = BigInt(m.va) + (0x7c000000n - BigInt(m.pa));
+    const t = await c.conn.sendRequest<TranslateResult>('dtmem/translate', { uri: uri(board), address: '0x7c000000', space: 'pa' });
+    assert.deepEqual([t.ok, t.va, t.pfn, t.zone, t.node], [true, '0x' + va.toString(16), '0x7c000', 'DMA', '/reserved-memory/linux,cma']);
+    // arm64, 4K pages, 48-bit VA: PGD = va[47:39], PUD = va[38:30], PMD = va[29:21], PTE = va[20:12];
+    // the walk stops at the level whose span is the mapping's granule.
+    const idx = [39n, 30n, 21n, 12n].map((sh) => Number((va >> sh) & 511n));
+    const depth = BigInt(m.granule) >= 1n << 30n ? 2 : BigInt(m.granule) >= 1n << 21n ? 3 : 4;
+    assert.deepEqual(t.levels.map((l) => [l.level, l.index, l.leaf]), [['PGD', idx[0], false], ['PUD', idx[1], depth === 2], ['PMD', idx[2], depth === 3], ['PTE', idx[3], true]].slice(0, depth));
+    const back = await c.conn.sendRequest<TranslateResult>('dtmem/translate', { uri: uri(board), address: t.va, space: 'va' });
+    assert.equal(back.pa, '0x7c000000');
+    const hole = await c.conn.sendRequest<TranslateResult>('dtmem/translate', { uri: uri(board), address: '0x4e000000', space: 'pa' });
+    assert.equal(hole.ok, false);
+    assert.match(hole.fault!, /\/reserved-memory\/firmware@4e000000 is no-map/);
+    // RAM is [0x40000000, 0x80000000).
+    const out = await c.conn.sendRequest<TranslateResult>('dtmem/translate', { uri: uri(board), address: '0x90000000', space: 'pa' });
+    assert.match(out.fault!, /outside RAM/);
   });
 
   it('recomputes a what-if simulation without publishing it', async () => {

@@ -8,8 +8,8 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { initParser } from '../dts/frontend.js';
 import {
-  BoardCandidatesRequest, BootLogRequest, SetBoardRequest, SimulationRequest,
-  type BoardCandidatesParams, type BoardCandidatesResult, type BootLogParams, type BootLogResult,
+  BoardCandidatesRequest, BootLogRequest, SetBoardRequest, SimulationRequest, TranslateRequest,
+  type TranslateParams, type TranslateResult, type BoardCandidatesParams, type BoardCandidatesResult, type BootLogParams, type BootLogResult,
   type InitOptions, type SetBoardParams, type SimulationParams, type SimulationResult,
 } from '../protocol.js';
 import { analyze } from './analysis.js';
@@ -24,6 +24,7 @@ import { SettingsCache, normalize } from './settings.js';
 import { Service } from './service.js';
 import { bootLogText, simulationResult } from './simulation.js';
 import { documentSymbols, foldingRanges, workspaceSymbols } from './symbols.js';
+import { translate } from './translate.js';
 
 const connection = createConnection(ProposedFeatures.all);
 const docs = new TextDocuments(TextDocument);
@@ -224,6 +225,18 @@ connection.onRequest(SimulationRequest, guard<SimulationParams, SimulationResult
     full = service.boards.get(board)?.full;
   }
   return full ? simulationResult(full, p.uri) : null;
+}));
+
+connection.onRequest(TranslateRequest, guard<TranslateParams, TranslateResult | null>('translate', null, async (p) => {
+  const board = service.contextOf(uriToPath(p.uri));
+  if (p.whatIf) {
+    const folder = service.folderOf(board);
+    const s = await settings.get(pathToUri(folder ?? board));
+    return translate(analyze({ board, full: true, fs: service.fs, settings: s, folder, whatIf: p.whatIf }), p);
+  }
+  await service.settled(board);
+  const full = service.boards.get(board)?.full;
+  return full ? translate(full, p) : null;
 }));
 
 connection.onRequest(BootLogRequest, guard<BootLogParams, BootLogResult | null>('boot log', null, async (p) => {
