@@ -1,0 +1,78 @@
+// On-save analysis benchmark (issue 8): analyzeBoard (preprocess + parse + merge + simulate +
+// rules, as `dtmem check` and the language server run it) on each board of corpus/big, beside the
+// real `cpp | dtc` for the same board in the same run. Per board, median ms of:
+//   cold  - the first analysis in this process state (preprocessor lex cache cleared, no previous
+//           tree-sitter tree for the board);
+//   warm  - a re-save without changes (every cache warm);
+//   edit  - a re-analysis after a one-line edit in the open (board) file: one property line
+//           inserted after the root node's opening line, with a new value each run, so the
+//           edited file is re-lexed and re-parsed incrementally while its includes are reused.
+// Targets: warm and edit < cpp|dtc; edit < cpp|dtc / 3.
+// Run: node --import tsx bench/analysis.ts [--runs N] [--json]
+import path from 'node:path';
+import { analyzeBoard, initAnalysis, type Analysis } from '../server/src/analyze.js';
+import { clearLexCache, nodeFileSystem, type FileSystem } from '../server/src/dts/preprocess/index.js';
+import { LINUX, bigBoards, cppDtc, emitJson, hasDtc, median, ms } from './util.js';
+
+const argRuns = process.argv.indexOf('--runs');
+const RUNS = argRuns > 0 ? Number(process.argv[argRuns + 1]) : 9;
+
+/** The real files, the board with one inserted line when `edit` is set. */
+function editingFs(abs: string, edit: () => number | undefined): FileSystem {
+  return {
+    readFile: (p) => {
+      const t = nodeFileSystem.readFile(p);
+      const n = edit();
+      if (p !== abs || t === undefined || n === undefined) return t;
+      const m = /^\/ \{[^\n]*\n/m.exec(t);
+      const line = `\tdtmem-bench = <${n}>;\n`;
+      return m ? t.slice(0, m.index + m[0].length) + line + t.slice(m.index + m[0].length) : `${t}\n/ {\n${line}};\n`;
+    },
+  };
+}
+
+interface Row { board: string; cold: number; warm: number; edit: number; cppDtc: number; dtcOk: boolean; findings: number; split: string }
+
+async function main(): Promise<void> {
+  await initAnalysis();
+  const dtc = hasDtc();
+  if (!dtc) console.log('cpp/dtc not found (apt-get install -y device-tree-compiler cpp): cpp|dtc column skipped');
+  const rows: Row[] = [];
+  for (const { board } of bigBoards()) {
+    const abs = path.join(LINUX, board);
+    let editNo: number | undefined;
+    const fs = editingFs(abs, () => editNo);
+    const one = (): { t: number; a: Analysis } => {
+      const t0 = performance.now();
+      const a = analyzeBoard(abs, { fs });
+      return { t: performance.now() - t0, a };
+    };
+    clearLexCache();
+    const cold = one();
+    const warm: number[] = [];
+    const edit: number[] = [];
+    const parts = { pre: [] as number[], parse: [] as number[], merge: [] as number[], sim: [] as number[], rules: [] as number[] };
+    for (let i = 0; i < RUNS; i++) {
+      editNo = undefined;
+      warm.push(one().t);
+      editNo = i + 1;
+      const e = one();
+      edit.push(e.t);
+      parts.pre.push(e.a.compile.timings.preprocess); parts.parse.push(e.a.compile.timings.parse); parts.merge.push(e.a.compile.timings.merge);
+      parts.sim.push(e.a.timings.simulate); parts.rules.push(e.a.timings.rules);
+    }
+    editNo = undefined;
+    const ref = dtc ? Array.from({ length: Math.max(3, Math.min(RUNS, 7)) }, () => cppDtc(board)) : [];
+    const split = `pre ${median(parts.pre).toFixed(1)} parse ${median(parts.parse).toFixed(1)} merge ${median(parts.merge).toFixed(1)} sim ${median(parts.sim).toFixed(1)} rules ${median(parts.rules).toFixed(1)}`;
+    rows.push({ board: path.basename(board), cold: cold.t, warm: median(warm), edit: median(edit), cppDtc: median(ref.map((r) => r.ms)), dtcOk: ref.every((r) => r.ok), findings: cold.a.findings.length, split });
+  }
+  console.log(`analyzeBoard on corpus/big, median of ${RUNS} runs (ms); edit = one-line edit in the board file; node ${process.version}`);
+  console.log('board                                  |    cold    warm    edit | cpp|dtc | warm/ref edit/ref | edit split');
+  for (const r of rows) {
+    console.log(`${r.board.padEnd(38)} | ${ms(r.cold)} ${ms(r.warm)} ${ms(r.edit)} | ${ms(r.cppDtc)}${r.dtcOk ? ' ' : '*'}| ${(r.warm / r.cppDtc).toFixed(2).padStart(8)} ${(r.edit / r.cppDtc).toFixed(2).padStart(8)} | ${r.split}`);
+  }
+  if (rows.some((r) => !r.dtcOk)) console.log('* dtc 1.6.1 (Debian) rejects this board (it needs a newer dtc); the time is still that of the full pipeline run');
+  emitJson('analysis', rows.map((r) => ({ ...r })));
+}
+
+main().catch((e: unknown) => { console.error(e); process.exitCode = 1; });
