@@ -87,6 +87,17 @@ export function sparseInit(ctx: BootContext, memstart: bigint): void {
     }
   }
   if (!got) ctx.findings.push({ severity: 'error', code: 'sim-vmemmap-failed', message: 'The vmemmap buffer for struct pages could not be allocated.' });
+  else {
+    // VMEMMAP_START (48-bit VA, 64-byte struct page) + the sections' struct pages, 2 MiB blocks
+    // handed out of the sparse buffer in section order
+    const VMEMMAP_START = 0xfffffc0000000000n;
+    sections.forEach((sec, i) => {
+      ctx.result.pageTables.push({
+        va: VMEMMAP_START + vmemmapVa(sec), pa: got + BigInt(i) * mapSize, size: mapSize, granule: 1n << 21n,
+        attrs: 'PAGE_KERNEL (RW, XN)', note: `vmemmap: struct pages of section ${sec} (pfn 0x${(sec * sectionPages).toString(16)})`,
+      });
+    });
+  }
 }
 
 /** of_dma_get_max_cpu_address(NULL): the smallest, over the tree, of the highest CPU address

@@ -73,6 +73,8 @@ export function linearMap(ctx: BootContext, memstart: bigint, image: ReturnType<
     mappings.push({ va: va(ks), pa: ks, size: ke - ks, granule: SZ_2M, attrs: 'PAGE_KERNEL (XN), read-only after mark_linear_text_alias_ro', note: 'linear alias of the kernel text/rodata: 2 MiB blocks where aligned, 4 KiB pages at the edges' });
   }
   mappings.sort((a, b) => (a.pa < b.pa ? -1 : a.pa > b.pa ? 1 : 0));
+  // map_kernel: the image at KIMAGE_VADDR (MODULES_END; no KASLR without a seed)
+  mappings.push({ va: 0xffff800008000000n, pa: image.text, size: image.end - image.text, granule: SZ_2M, attrs: 'kernel image: text RX, rodata R, init, data RW', note: 'map_kernel (swapper_pg_dir), KIMAGE_VADDR' });
   return { tables: ptes.size + pmds.size + puds.size, mappings };
 }
 
