@@ -27,6 +27,9 @@ export interface WhatIf {
   bootargs?: string;
   /** Kernel profile overrides (`dtmem.kernel` keys, e.g. cmaSizeMbytes). */
   overrides?: Record<string, unknown>;
+  /** RAM banks the boot loader would write into /memory (the what-if bar's RAM size):
+   * SimulateOptions.memory. */
+  ram?: { base: Hex; size: Hex }[];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -207,6 +210,8 @@ export type HostToWebview =
   | { type: 'simulation'; data: SimulationResult }
   /** The editor cursor is on this node (highlight its region). */
   | { type: 'cursor'; node?: string }
+  /** The editor cursor position (the panel highlights the region whose node is written there). */
+  | { type: 'cursorAt'; uri: string; line: number }
   | { type: 'theme'; kind: 'light' | 'dark' | 'high-contrast' };
 
 export type WebviewToHost =
@@ -215,4 +220,6 @@ export type WebviewToHost =
   | { type: 'reveal'; location: WireLocation }
   /** The what-if bar changed: host re-requests dtmem/simulation with it. */
   | { type: 'whatIf'; whatIf: WhatIf }
-  | { type: 'copy'; text: string };
+  | { type: 'copy'; text: string }
+  /** Export the memory map: SVG text, or PNG as base64. */
+  | { type: 'export'; format: 'svg' | 'png'; data: string };
