@@ -26,8 +26,8 @@ function unmodelledInputs(ctx: BootContext): void {
   const dm = ctx.tree.root.children.find((c) => c.name === 'distance-map' || c.name.startsWith('distance-map@'));
   if (dm) say('/distance-map (NUMA) is not modelled; dtmem simulates a single node.', dm);
   for (const prm of ctx.args.params) {
-    if (['hugetlb_cma', 'cma_pernuma', 'memmap', 'kasan', 'kfence.sample_interval', 'debug_pagealloc'].includes(prm.name)) {
-      say(`${prm.name}= is not modelled: the simulated layout ignores it.`);
+    if (['hugetlb_cma', 'cma_pernuma', 'memmap', 'movable_node', 'kfence.sample_interval', 'debug_pagealloc'].includes(prm.name)) {
+      say(`${prm.name}${prm.value !== undefined ? "=" : ""} is not modelled: the simulated layout ignores it.`);
     }
   }
 }
