@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { dtbSize } from '../../server/src/dts/fdt.js';
 import { simulate } from '../../server/src/sim/simulate.js';
-import { buildTree, kernelDtbSize, loadCases, loadOverrides } from './oracle_cases.js';
+import { buildTree, kernelDtbSize, loadCases, loadOverrides, qemuMemory } from './oracle_cases.js';
 import { compare, type Fact } from './compare.js';
 
 const cases = loadCases();
@@ -25,7 +25,8 @@ for (const c of cases) {
     if (c.json.oracle.boot_mode === 'raw') {
       facts.push({ name: 'DTB size', ok: flat === c.json.oracle.dtb_bytes, expected: String(c.json.oracle.dtb_bytes), actual: String(flat) });
     }
-    const sim = simulate(tree, { arch: c.arch, dtbSize: kernelDtbSize(c, flat), overrides: loadOverrides(c) });
+    const memory = qemuMemory(c);
+    const sim = simulate(tree, { arch: c.arch, dtbSize: kernelDtbSize(c, flat), overrides: loadOverrides(c), ...(memory ? { memory } : {}) });
     for (const f of sim.findings.filter((x) => x.code === 'sim-internal' || x.code === 'sim-not-modelled')) {
       facts.push({ name: f.code, ok: false, expected: 'modelled', actual: f.message });
     }

@@ -111,6 +111,15 @@ export function loadOverrides(c: OracleCase): Record<string, unknown> {
   return out;
 }
 
+/** `--boot qemu` (-kernel -dtb): QEMU deletes every /memory node and writes its own for -m, so
+ * the kernel sees RAM at the virt machine's base (0x40000000) whatever the DTS says. */
+export function qemuMemory(c: OracleCase): { base: bigint; size: bigint }[] | undefined {
+  if (c.json.oracle.boot_mode !== 'qemu') return undefined;
+  const m = /^(\d+)([MG])$/i.exec(c.json.oracle.mem ?? '');
+  if (!m) return undefined;
+  return [{ base: 0x40000000n, size: BigInt(m[1]!) << (m[2]!.toUpperCase() === 'G' ? 30n : 20n) }];
+}
+
 /** QEMU's -dtb path (boot mode `qemu`): load_device_tree enlarges the blob to (size + 10000) * 2. */
 export function kernelDtbSize(c: OracleCase, flatSize: number): number {
   return c.json.oracle.boot_mode === 'qemu' ? (c.json.oracle.dtb_bytes + 10000) * 2 : flatSize;
