@@ -54,9 +54,9 @@ export interface Client {
   stop(): Promise<void>;
 }
 
-export async function startServer(opts: { root?: string; settings?: Record<string, unknown>; initializationOptions?: Record<string, unknown> } = {}): Promise<Client> {
+export async function startServer(opts: { root?: string; settings?: Record<string, unknown>; initializationOptions?: Record<string, unknown>; env?: Record<string, string> } = {}): Promise<Client> {
   ensureBuilt();
-  const proc = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...opts.env } });
   const conn = createProtocolConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
   const diagnostics = new Map<string, PublishDiagnosticsParams[]>();
   const notifications: { method: string; params: unknown }[] = [];

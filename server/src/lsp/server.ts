@@ -25,6 +25,7 @@ import { Service } from './service.js';
 import { bootLogText, simulationResult } from './simulation.js';
 import { documentSymbols, foldingRanges, workspaceSymbols } from './symbols.js';
 import { translate } from './translate.js';
+import { startWatchdog } from './watchdog.js';
 
 const connection = createConnection(ProposedFeatures.all);
 const docs = new TextDocuments(TextDocument);
@@ -264,5 +265,6 @@ connection.onRequest(SetBoardRequest, guard<SetBoardParams, boolean>('set board'
 process.on('uncaughtException', (e) => connection.console.error(`uncaught: ${e.stack ?? e.message}`));
 process.on('unhandledRejection', (e) => connection.console.error(`unhandled rejection: ${String(e)}`));
 
+startWatchdog();
 docs.listen(connection);
 connection.listen();
