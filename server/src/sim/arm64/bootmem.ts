@@ -3,7 +3,7 @@
 // and its page tables), zone_sizes_init (ZONE_DMA from the devicetree's dma-ranges, ZONE_DMA32
 // below 4 GiB, ZONE_NORMAL) and the default CMA area (dma_contiguous_reserve).
 import { getProp, readNumber, type DtNode } from '../../dts/tree.js';
-import { dmaContiguousReserve } from '../cma.js';
+import { cmaDeclareContiguous, dmaContiguousReserve } from '../cma.js';
 import { isAvailable } from '../fdt_scan.js';
 import { freeAreaInit, memPfnRanges, type FreeAreaResult } from '../free_area.js';
 import type { BootContext } from '../types.js';
@@ -284,6 +284,34 @@ export function reserveCrashkernel(ctx: BootContext, dmaLimit: bigint): void {
     log(`crashkernel low memory reserved: 0x${low.toString(16).padStart(8, '0')} - 0x${(low + lowSize).toString(16).padStart(8, '0')} (${lowSize >> 20n} MB)`);
   }
   log(`crashkernel reserved: 0x${base.toString(16).padStart(16, '0')} - 0x${(base + size).toString(16).padStart(16, '0')} (${size >> 20n} MB)`);
+}
+
+/** arm64_hugetlb_cma_reserve -> mm/hugetlb.c hugetlb_cma_reserve(PUD_SHIFT - PAGE_SHIFT), one
+ * node: hugetlb_cma=SIZE rounded up to 1 GiB, declared with 2 MiB alignment (bottom-up above
+ * 4 GiB when RAM reaches that far, as cma_declare_contiguous_nid does). */
+export function hugetlbCmaReserve(ctx: BootContext): void {
+  const prm = [...ctx.args.params].reverse().find((x) => x.name === 'hugetlb_cma');
+  if (!prm?.value) return;
+  const log = (text: string) => ctx.log.push({ step: 'hugetlb_cma_reserve', text });
+  // "nid:size,…" is node-specific; one node here, so only node 0's size counts
+  let size = 0n;
+  if (prm.value.includes(':')) {
+    for (const part of prm.value.split(',')) {
+      const [nid, sz] = part.split(':');
+      if (nid === '0' && sz) size += memparse(sz).value;
+    }
+  } else size = memparse(prm.value).value;
+  if (!size) return;
+  const gigantic = ctx.profile.pageSize << 18n; // PAGE_SIZE << (PUD_SHIFT - PAGE_SHIFT) = 1 GiB
+  if (size < gigantic) {
+    log(`hugetlb_cma: cma area should be at least ${gigantic >> 20n} MiB`);
+    return;
+  }
+  log(`hugetlb_cma: reserve ${size >> 20n} MiB, up to ${size >> 20n} MiB per node`);
+  const rounded = ((size + gigantic - 1n) / gigantic) * gigantic;
+  const r = cmaDeclareContiguous(ctx, { base: 0n, size: rounded, limit: 0n, alignment: 2n << 20n, fixed: false, name: 'hugetlb0', highmemStart: ctx.memblock.endOfDram() });
+  if ('base' in r) log(`hugetlb_cma: reserved ${rounded >> 20n} MiB on node 0`);
+  else log('hugetlb_cma: reservation failed: err -12, node 0');
 }
 
 export function defaultCma(ctx: BootContext, dmaLimit: bigint): void {
