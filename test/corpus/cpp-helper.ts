@@ -15,13 +15,17 @@ let prefixDir: string | undefined;
 /** A folder of include-prefix symlinks built from INCLUDE-PREFIXES.txt (kbuild's include-prefixes). */
 export function includePrefixDir(): string {
   if (prefixDir) return prefixDir;
-  const dir = path.join(tmpdir(), `dtmem-prefixes-${process.pid}`);
+  const dir = path.join(tmpdir(), 'dtmem-include-prefixes');
   mkdirSync(dir, { recursive: true });
   for (const line of readFileSync(path.join(LINUX, 'INCLUDE-PREFIXES.txt'), 'utf8').split('\n')) {
     const m = /^(\S+) -> (\S+)$/.exec(line);
     if (!m || line.startsWith('#')) continue;
     const link = path.join(dir, m[1]);
-    if (!existsSync(link)) symlinkSync(path.join(LINUX, m[2]), link);
+    try {
+      if (!existsSync(link)) symlinkSync(path.join(LINUX, m[2]), link);
+    } catch {
+      // created meanwhile by a parallel run
+    }
   }
   prefixDir = dir;
   return dir;
