@@ -41,4 +41,10 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+// `dtmem check ... | head`: a closed pipe ends the output quietly, as for any Unix filter.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw e;
+});
+
 main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
