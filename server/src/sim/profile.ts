@@ -351,7 +351,7 @@ const COMMON_PARAMS = [
   'fw_devlink', 'video', 'fbcon', 'consoleblank', 'no_console_suspend', 'systemd.unit', 'net.ifnames', 'ip', 'nfsroot',
   'resume', 'noresume', 'hibernate', 'reboot', 'cgroup_disable', 'cgroup_enable', 'threadirqs', 'mitigations', 'nopti',
   'kpti', 'efi', 'acpi', 'dhash_entries', 'ihash_entries', 'mhash_entries', 'vdso', 'stack_guard_gap', 'memtest',
-  'hugetlb_cma', 'cma_pernuma', 'movable_node', 'debug_pagealloc', 'rodata', 'swiotlb', 'kfence',
+  'hugetlb_cma', 'cma_pernuma', 'numa', 'movable_node', 'debug_pagealloc', 'rodata', 'swiotlb', 'kfence',
 ];
 
 /** The caller string the trace prints for kernel function `fn`. */

@@ -18,11 +18,16 @@ export function numaInit(ctx: BootContext): void {
   const a = ctx.profile.arm64!;
   const mb = ctx.memblock;
   const log = (text: string) => ctx.log.push({ step: 'numa_init', text });
-  // numa_alloc_distance by of_numa_init's attempt, freed, then again for the dummy node
-  const d1 = mb.allocTryNid(a.numaDistanceSize, ctx.profile.pageSize, 0n, 0n, -1, 'numa_init+0x80/0x3c8', 'NUMA distance table');
-  log('NUMA: No NUMA configuration found');
-  if (d1) mb.physFree(d1, a.numaDistanceSize, 'numa_free_distance+0x38/0x50');
+  // numa_init(of_numa_init) allocates the distance table, finds no NUMA information and frees
+  // it; numa_init(dummy_numa_init) allocates it again. numa=off skips the first attempt.
+  const numaOff = ctx.args.params.some((x) => x.name === 'numa' && x.value === 'off');
+  if (!numaOff) {
+    const d1 = mb.allocTryNid(a.numaDistanceSize, ctx.profile.pageSize, 0n, 0n, -1, 'numa_init+0x80/0x3c8', 'NUMA distance table');
+    log('NUMA: No NUMA configuration found');
+    if (d1) mb.physFree(d1, a.numaDistanceSize, 'numa_free_distance+0x38/0x50');
+  }
   mb.allocTryNid(a.numaDistanceSize, ctx.profile.pageSize, 0n, 0n, -1, 'numa_init+0x80/0x3c8', 'NUMA distance table');
+  if (numaOff) log('NUMA: NUMA disabled');
   log(`NUMA: Faking a node at [mem ${fmt18(mb.startOfDram())}-${fmt18(mb.endOfDram() - 1n)}]`);
   const nd = mb.physAllocTryNid(a.nodeDataSize, ctx.profile.smpCacheBytes, 'NODE_DATA');
   ctx.state.nodeData = nd;
@@ -312,6 +317,16 @@ export function hugetlbCmaReserve(ctx: BootContext): void {
   const r = cmaDeclareContiguous(ctx, { base: 0n, size: rounded, limit: 0n, alignment: 2n << 20n, fixed: false, name: 'hugetlb0', highmemStart: ctx.memblock.endOfDram() });
   if ('base' in r) log(`hugetlb_cma: reserved ${rounded >> 20n} MiB on node 0`);
   else log('hugetlb_cma: reservation failed: err -12, node 0');
+}
+
+/** kernel/dma/contiguous.c dma_pernuma_cma_reserve: cma_pernuma=SIZE gives each online node
+ * (one here) a `pernuma0` CMA area anywhere in RAM. */
+export function dmaPernumaCmaReserve(ctx: BootContext): void {
+  const prm = [...ctx.args.params].reverse().find((x) => x.name === 'cma_pernuma');
+  const size = prm?.value ? memparse(prm.value).value : 0n;
+  if (!size) return;
+  const r = cmaDeclareContiguous(ctx, { base: 0n, size, limit: 0n, alignment: 0n, fixed: false, name: 'pernuma0', highmemStart: ctx.memblock.endOfDram() });
+  if (!('base' in r)) ctx.log.push({ step: 'dma_pernuma_cma_reserve', text: 'dma_pernuma_cma_reserve: reservation failed: err -12, node 0' });
 }
 
 export function defaultCma(ctx: BootContext, dmaLimit: bigint): void {

@@ -7,7 +7,7 @@ import type { BootContext } from '../types.js';
 import { getProp, readString, type DtNode } from '../../dts/tree.js';
 import { arm64MemblockInit, memoryLimit, setupMachineFdt } from './memblock_init.js';
 import { pagingInit } from './paging.js';
-import { defaultCma, hugetlbCmaReserve, numaInit, reserveCrashkernel, sparseInit, zoneSizesInit } from './bootmem.js';
+import { defaultCma, dmaPernumaCmaReserve, hugetlbCmaReserve, numaInit, reserveCrashkernel, sparseInit, zoneSizesInit } from './bootmem.js';
 import { arm64MmInit } from './mm_init.js';
 
 function snapshot(ctx: BootContext, step: string): void {
@@ -26,7 +26,7 @@ function unmodelledInputs(ctx: BootContext): void {
   const dm = ctx.tree.root.children.find((c) => c.name === 'distance-map' || c.name.startsWith('distance-map@'));
   if (dm) say('/distance-map (NUMA) is not modelled; dtmem simulates a single node.', dm);
   for (const prm of ctx.args.params) {
-    if (['cma_pernuma', 'memmap', 'movable_node', 'kfence.sample_interval', 'debug_pagealloc'].includes(prm.name)) {
+    if (['memmap', 'movable_node', 'kfence.sample_interval', 'debug_pagealloc'].includes(prm.name)) {
       say(`${prm.name}${prm.value !== undefined ? "=" : ""} is not modelled: the simulated layout ignores it.`);
     }
   }
@@ -51,6 +51,7 @@ export function arm64SetupArch(ctx: BootContext): void {
   // bootmem_init
   numaInit(ctx);
   hugetlbCmaReserve(ctx);
+  dmaPernumaCmaReserve(ctx);
   sparseInit(ctx, memstart);
   const { fa, dmaLimit, maxPfn } = zoneSizesInit(ctx);
   defaultCma(ctx, dmaLimit);
