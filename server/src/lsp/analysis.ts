@@ -1,18 +1,19 @@
-// One analysis of a board as the server keeps it: preprocess (through the overlay file system,
-// so unsaved buffers count) -> compile -> optionally simulate + rules. `quick` analyses (while
-// typing) stop after the front end; `full` ones (open, save) run the boot simulation too. The
-// versions of the open documents read are recorded so a result computed from text that has
-// since changed is never published.
-import { compileText, type TextCompileResult } from '../dts/frontend.js';
-import { preprocess, type PreprocessResult } from '../dts/preprocess/index.js';
-import { readStrings, readU32, type DtTree, type Finding } from '../dts/tree.js';
+// One analysis of a board as the server keeps it, on top of analyzeBoard (server/src/analyze.ts,
+// shared with the CLI): read through the overlay file system so unsaved buffers count; `quick`
+// analyses (while typing) stop after the front end, `full` ones (open, save) run the boot
+// simulation and the rules. The versions of the open documents read are recorded so a result
+// computed from text that has since changed is never published.
+import path from 'node:path';
+import { analyzeBoard, detectArch, type Analysis as BoardAnalysis } from '../analyze.js';
+import type { CompileResult } from '../dts/frontend.js';
+import type { PreprocessResult } from '../dts/preprocess/index.js';
+import type { Arch } from '../sim/profile.js';
 import { simulate } from '../sim/simulate.js';
-import { resolveProfile, type Arch } from '../sim/profile.js';
-import { runRules } from '../rules/index.js';
 import type { SimResult } from '../sim/types.js';
+import { resolveProfile } from '../sim/profile.js';
+import { assumeRam, runRules, SIM_FINDINGS_COVERED_BY_RULES } from '../rules/index.js';
 import type { FindingWithFixes } from './convert.js';
 import type { OverlayFs } from './overlay.js';
-import { archFromPath, includeSetup } from './kernel.js';
 import type { Settings } from './settings.js';
 
 export interface Analysis {
@@ -21,9 +22,11 @@ export interface Analysis {
   /** path -> version of every open document the run read. */
   versions: Map<string, number>;
   pre: PreprocessResult;
-  compile: TextCompileResult;
+  compile: CompileResult;
+  /** Undefined for quick runs, trees dtc would refuse (errors), overlays and unmodelled archs. */
   sim?: SimResult;
-  arch: Arch;
+  /** The profile simulated ('none' when no arch applies, e.g. riscv). */
+  arch: Arch | 'none';
   /** Front-end findings first (preprocess, parse, merge), then the simulator's and the rules'. */
   findings: FindingWithFixes[];
   frontCount: number;
@@ -31,33 +34,6 @@ export interface Analysis {
   epoch: number;
   timings: { preprocess: number; parse: number; simulate: number; rules: number; total: number };
   at: Date;
-}
-
-// ARMv8-A cores (arm64 capable) and ARMv7-A cores as the /cpus nodes name them.
-const V8_CPU = /^arm,(armv8|cortex-a(3[45]|5[357]|6[05]|7[2-8]|510|520|710|715|720)|cortex-x\d|neoverse)/;
-const V7_CPU = /^arm,(cortex-a(5|7|8|9|12|15|17)|arm11|arm9)\b/;
-
-function cpuFamily(tree: DtTree): 'v8' | 'v7' | undefined {
-  const cpus = tree.root.children.find((c) => c.name === 'cpus');
-  for (const cpu of cpus?.children.slice(0, 64) ?? []) {
-    for (const c of readStrings(cpu, 'compatible') ?? []) {
-      if (V8_CPU.test(c)) return 'v8';
-      if (V7_CPU.test(c)) return 'v7';
-    }
-  }
-  return undefined;
-}
-
-/** `auto`: the path says arm64 or arm (arch/<arch>/boot/dts); else the CPUs' compatible
- * (ARMv8 cores -> arm64, ARMv7 -> arm); else the root's #address-cells (2 -> arm64). A 32-bit
- * board with 2 address cells needs an LPAE kernel (phys_addr_t must hold the addresses). */
-export function detectArch(setting: string, board: string, tree: DtTree | undefined): Arch {
-  if (setting === 'arm' || setting === 'arm-lpae' || setting === 'arm64') return setting;
-  const cells = tree ? readU32(tree.root, '#address-cells') : undefined;
-  const fromPath = archFromPath(board) ?? (tree && cpuFamily(tree) === 'v7' ? 'arm' : tree && cpuFamily(tree) === 'v8' ? 'arm64' : undefined);
-  if (fromPath === 'arm64') return 'arm64';
-  if (fromPath === 'arm') return cells === 2 ? 'arm-lpae' : 'arm';
-  return cells === 1 ? 'arm' : 'arm64';
 }
 
 export interface AnalyzeInput {
@@ -68,65 +44,81 @@ export interface AnalyzeInput {
   settings: Settings;
   folder?: string;
   /** A previous analysis of the same text (same open-document versions, nothing changed on
-   * disk or in the settings since): its preprocess/compile are reused, only the simulation and
-   * the rules run. The as-you-type analyses thus make the one on save cheap. */
+   * disk or in the settings since): its front end is reused, only the simulation and the rules
+   * run. The as-you-type analyses thus make the one on save cheap. */
   reuse?: Analysis;
   /** What-if overrides (webview), never published as diagnostics. */
-  whatIf?: { arch?: Arch; bootargs?: string; overrides?: Record<string, unknown> };
+  whatIf?: { arch?: Arch; bootargs?: string; overrides?: Record<string, unknown>; ram?: { base: string; size: string }[] };
 }
 
-function safe<T>(what: string, f: () => T, findings: Finding[]): T | undefined {
-  try {
-    return f();
-  } catch (e) {
-    findings.push({ severity: 'error', code: 'internal', message: `${what} failed: ${e instanceof Error ? e.message : String(e)}` });
-    return undefined;
-  }
+function archSetting(input: AnalyzeInput): Arch | 'auto' {
+  const s = input.whatIf?.arch ?? input.settings.arch;
+  return s === 'arm' || s === 'arm-lpae' || s === 'arm64' ? s : 'auto';
+}
+
+/** The simulation + rules half of analyzeBoard for an already compiled tree (the `reuse` path;
+ * mirrors analyze.ts so both paths report the same). */
+function simulateCompiled(prev: Analysis, input: AnalyzeInput, overrides: Record<string, unknown>, bootargs: string | undefined, read: (f: string) => string | undefined): BoardAnalysis {
+  const compiled = prev.compile;
+  const out: BoardAnalysis = { entry: prev.board, compile: compiled, findings: [...compiled.findings], timings: { compile: 0, simulate: 0, rules: 0 } };
+  const setting = archSetting(input);
+  const arch = setting === 'auto' ? detectArch(prev.board, compiled.tree) : setting;
+  if (compiled.findings.some((f) => f.severity === 'error') || !arch) return out;
+  const t1 = performance.now();
+  out.arch = arch;
+  out.profile = resolveProfile(arch, overrides);
+  const ram = assumeRam(compiled.tree);
+  out.assumedRam = ram.assumed;
+  out.sim = simulate(ram.tree, { arch, bootargs, overrides });
+  out.findings.push(...out.sim.findings.filter((f) => !SIM_FINDINGS_COVERED_BY_RULES.has(f.code)));
+  const t2 = performance.now();
+  out.findings.push(...runRules({ tree: compiled.tree, sim: out.sim, profile: out.profile, readFile: read, assumedRam: ram.assumed }));
+  out.timings.simulate = t2 - t1;
+  out.timings.rules = performance.now() - t2;
+  return out;
+}
+
+/** The profile a quick run would simulate (shown in status and requests before a full run). */
+function arch(input: AnalyzeInput, r: BoardAnalysis): Arch | undefined {
+  const s = archSetting(input);
+  return s === 'auto' ? detectArch(input.board, r.compile.tree) : s;
 }
 
 export function analyze(input: AnalyzeInput): Analysis {
   const t0 = performance.now();
   const session = input.fs.session();
-  const findings: FindingWithFixes[] = [];
-  let pre: PreprocessResult;
-  let compile: TextCompileResult;
-  let t1 = t0;
-  let t2 = t0;
-  if (input.reuse) {
-    ({ pre, compile } = input.reuse);
+  // A .dtsi no board includes is checked on its own: front end only, and without dtc's
+  // /dts-v1/ complaint (a .dtsi never has it; its board does).
+  const lone = input.board.endsWith('.dtsi');
+  const full = input.full && !lone;
+  const overrides = { ...input.settings.kernel, ...input.whatIf?.overrides };
+  const bootargs = input.whatIf?.bootargs ?? (input.settings.bootargs || undefined);
+  const includeDirs = input.settings.includePaths.map((p) => (path.isAbsolute(p) ? p : path.resolve(input.folder ?? path.dirname(input.board), p)));
+  let r: BoardAnalysis;
+  if (input.reuse && full) {
     for (const [p, v] of input.reuse.versions) session.versions.set(p, v);
-    findings.push(...input.reuse.findings.slice(0, input.reuse.frontCount));
+    r = simulateCompiled(input.reuse, input, overrides, bootargs, (f) => session.readFile(f));
   } else {
-    const inc = includeSetup(input.board, input.settings.includePaths, input.folder);
-    pre = preprocess(input.board, { includeDirs: inc.includeDirs, dtcIncludeDirs: inc.dtcIncludeDirs, prefixMap: inc.prefixMap, prefixDir: inc.prefixDir, fs: session });
-    t1 = performance.now();
-    const c = pre.text;
-    compile = safe('compile', () => compileText(c, { map: pre.map, file: input.board }), findings)
-      ?? compileText('/dts-v1/; / { };', { file: input.board });
-    t2 = performance.now();
-    // A .dtsi checked on its own has no /dts-v1/ by design (its board has it).
-    const lone = input.board.endsWith('.dtsi');
-    findings.push(...pre.findings, ...compile.findings.filter((f) => !(lone && f.code === 'dts-v1-missing')));
+    r = analyzeBoard(input.board, { arch: archSetting(input), bootargs, overrides, includeDirs, fs: session, simulate: full });
   }
-  const frontCount = findings.length;
-  const arch = input.whatIf?.arch ?? detectArch(input.settings.arch, input.board, compile.tree);
-  let sim: SimResult | undefined;
-  let t3 = t2;
-  let t4 = t2;
-  // An overlay (/plugin/) is not a bootable tree: front-end findings only.
-  if (input.full && !compile.plugin) {
-    const bootargs = input.whatIf?.bootargs ?? (input.settings.bootargs || undefined);
-    const overrides = { ...input.settings.kernel, ...input.whatIf?.overrides };
-    sim = safe('simulation', () => simulate(compile.tree, { arch, bootargs, overrides }), findings);
-    t3 = performance.now();
-    if (sim) findings.push(...sim.findings);
-    const profile = sim?.profile ?? safe('profile', () => resolveProfile(arch, overrides), findings);
-    if (profile) findings.push(...(safe('rules', () => runRules({ tree: compile.tree, sim, profile, readFile: (f) => session.readFile(f) }), findings) ?? []));
-    t4 = performance.now();
+  const front = r.compile.findings.length;
+  let findings: FindingWithFixes[] = r.findings;
+  let frontCount = front;
+  if (lone) {
+    findings = findings.filter((f, i) => i >= front || f.code !== 'dts-v1-missing');
+    frontCount = findings.length;
   }
+  // An overlay (/plugin/) is not a bootable tree: no boot findings for it.
+  const sim = r.compile.plugin ? undefined : r.sim;
+  if (r.compile.plugin) findings = findings.slice(0, frontCount);
+  const ct = r.compile.timings;
   return {
-    board: input.board, full: input.full, versions: session.versions, pre, compile, sim, arch, findings, frontCount, epoch: input.epoch ?? 0,
-    timings: { preprocess: t1 - t0, parse: t2 - t1, simulate: t3 - t2, rules: t4 - t3, total: t4 - t0 },
+    board: input.board, full, versions: session.versions, pre: r.compile.pre, compile: r.compile, sim,
+    arch: r.arch ?? arch(input, r) ?? 'none', findings, frontCount, epoch: input.epoch ?? 0,
+    timings: {
+      preprocess: input.reuse && full ? 0 : ct.preprocess, parse: input.reuse && full ? 0 : ct.parse + ct.merge,
+      simulate: r.timings.simulate, rules: r.timings.rules, total: performance.now() - t0,
+    },
     at: new Date(),
   };
 }

@@ -4,7 +4,7 @@
 // cached per file; saving or changing a file rescans only that file.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { KernelTree } from './kernel.js';
+import type { KbuildIncludeSetup as KernelTree } from '../dts/kernel_tree.js';
 
 const MAX_FILES = 30000;
 const MAX_DEPTH = 6;

@@ -114,7 +114,7 @@ function dynamicPlacement(a: Analysis, rm: RmemNode): string[] {
 
 function reservedMemorySummary(a: Analysis): string[] {
   const sim = a.sim;
-  if (!sim) return ['_Simulation runs on save._'];
+  if (!sim) return ['_No simulation yet: it runs on open and save, once the tree compiles without errors._'];
   const out: string[] = [];
   for (const rm of sim.rmem.slice(0, 40)) {
     const r = rm.results.find((x) => x.base !== undefined && x.size);

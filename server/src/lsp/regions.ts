@@ -94,7 +94,7 @@ export function rangeFacts(sim: SimResult | undefined, tree: DtTree, start: bigi
   const digits = sim && sim.profile.physAddrBits === 32 ? 8 : 0;
   lines.push(`\`${hex(start, digits)}\`–\`${hex(end - 1n, digits)}\` · size \`${hex(size)}\` (${human(size)})`);
   if (!sim) {
-    lines.push('_Simulation runs on save._');
+    lines.push('_No simulation yet: it runs on open and save, once the tree compiles without errors._');
     return lines;
   }
   const shift = pageShift(sim.profile.pageSize);

@@ -11,7 +11,7 @@ import { AnalyzedNotification, type AnalyzedParams } from '../protocol.js';
 import { analyze, type Analysis } from './analysis.js';
 import { BoardIndex, scopesFor } from './boards.js';
 import { pathToUri, rangeKey, toDiagnostic, uriToPath, type FindingWithFixes } from './convert.js';
-import { findKernelTree } from './kernel.js';
+import { kbuildIncludeSetup } from '../dts/kernel_tree.js';
 import { OverlayFs } from './overlay.js';
 import type { SettingsCache } from './settings.js';
 
@@ -78,7 +78,7 @@ export class Service {
   }
 
   candidates(p: string): string[] {
-    const kernel = findKernelTree(p);
+    const kernel = kbuildIncludeSetup(p);
     const live = (f: string): string | undefined => this.openDoc(f)?.getText();
     try {
       return this.index.boardsFor(p, scopesFor(p, kernel, this.folders), kernel, live);
