@@ -217,6 +217,10 @@ describe('language server features (board.dts)', () => {
     // mem=512M keeps [0x40000000, 0x60000000).
     assert.deepEqual(sim.ram, [{ start: '0x40000000', end: '0x60000000' }]);
     assert.equal(c.diagnostics.get(uri(board))!.length, before);
+    // What-if RAM size: the boot loader writes one 512 MiB bank.
+    const small = await c.conn.sendRequest<SimulationResult>('dtmem/simulation', { uri: uri(board), whatIf: { ram: [{ base: '0x40000000', size: '0x20000000' }] } });
+    assert.deepEqual(small.ram, [{ start: '0x40000000', end: '0x60000000' }]);
+    assert.equal(c.diagnostics.get(uri(board))!.length, before);
   });
 
   it('sends dtmem/analyzed for the status bar', () => {

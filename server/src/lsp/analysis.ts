@@ -58,18 +58,18 @@ function archSetting(input: AnalyzeInput): Arch | 'auto' {
 
 /** The simulation + rules half of analyzeBoard for an already compiled tree (the `reuse` path;
  * mirrors analyze.ts so both paths report the same). */
-function simulateCompiled(prev: Analysis, input: AnalyzeInput, overrides: Record<string, unknown>, bootargs: string | undefined, read: (f: string) => string | undefined): BoardAnalysis {
-  const compiled = prev.compile;
-  const out: BoardAnalysis = { entry: prev.board, compile: compiled, findings: [...compiled.findings], timings: { compile: 0, simulate: 0, rules: 0 } };
+function simulateCompiled(board: string, compiled: CompileResult, input: AnalyzeInput, overrides: Record<string, unknown>, bootargs: string | undefined, read: (f: string) => string | undefined): BoardAnalysis {
+  const out: BoardAnalysis = { entry: board, compile: compiled, findings: [...compiled.findings], timings: { compile: 0, simulate: 0, rules: 0 } };
   const setting = archSetting(input);
-  const arch = setting === 'auto' ? detectArch(prev.board, compiled.tree) : setting;
+  const arch = setting === 'auto' ? detectArch(board, compiled.tree) : setting;
   if (compiled.findings.some((f) => f.severity === 'error') || !arch) return out;
   const t1 = performance.now();
   out.arch = arch;
   out.profile = resolveProfile(arch, overrides);
   const ram = assumeRam(compiled.tree);
   out.assumedRam = ram.assumed;
-  out.sim = simulate(ram.tree, { arch, bootargs, overrides });
+  const memory = input.whatIf?.ram?.map((b) => ({ base: BigInt(b.base), size: BigInt(b.size) }));
+  out.sim = simulate(ram.tree, { arch, bootargs, overrides, ...(memory ? { memory } : {}) });
   out.findings.push(...out.sim.findings.filter((f) => !SIM_FINDINGS_COVERED_BY_RULES.has(f.code)));
   const t2 = performance.now();
   out.findings.push(...runRules({ tree: compiled.tree, sim: out.sim, profile: out.profile, readFile: read, assumedRam: ram.assumed }));
@@ -97,7 +97,12 @@ export function analyze(input: AnalyzeInput): Analysis {
   let r: BoardAnalysis;
   if (input.reuse && full) {
     for (const [p, v] of input.reuse.versions) session.versions.set(p, v);
-    r = simulateCompiled(input.reuse, input, overrides, bootargs, (f) => session.readFile(f));
+    r = simulateCompiled(input.board, input.reuse.compile, input, overrides, bootargs, (f) => session.readFile(f));
+  } else if (input.whatIf?.ram && full) {
+    // RAM banks the boot loader would write (what-if bar): analyzeBoard has no such option yet.
+    const fe = analyzeBoard(input.board, { arch: archSetting(input), includeDirs, fs: session, simulate: false });
+    r = simulateCompiled(input.board, fe.compile, input, overrides, bootargs, (f) => session.readFile(f));
+    r.timings.compile = fe.timings.compile;
   } else {
     r = analyzeBoard(input.board, { arch: archSetting(input), bootargs, overrides, includeDirs, fs: session, simulate: full });
   }
