@@ -2,19 +2,16 @@
 // reserved, the range operations (add/remove/reserve/phys_free/mark_nomap/clear_nomap/cap), the
 // allocator (memblock_find_in_range_node top-down and bottom-up, memblock_alloc_range_nid,
 // memblock_alloc_internal's retry) and an event log in memblock=debug wording so a simulated
-// trace can be diffed line by line with a real boot's.
+// trace can be diffed line by line with a real boot's. The array primitives are in
+// memblock_regions.ts (re-exported here).
+import {
+  countNew, freeRanges, freeRangesReverse, insertRange, isolateRange, mergeRegions, roundDown, roundUp,
+  MEMBLOCK_HOTPLUG, MEMBLOCK_NOMAP, MEMBLOCK_NONE, type Region,
+} from './memblock_regions.js';
 
-export const MEMBLOCK_NONE = 0;
-export const MEMBLOCK_HOTPLUG = 1;
-export const MEMBLOCK_MIRROR = 2;
-export const MEMBLOCK_NOMAP = 4;
-
-export interface Region {
-  base: bigint;
-  size: bigint;
-  flags: number;
-  nid: number;
-}
+export {
+  MEMBLOCK_NONE, MEMBLOCK_HOTPLUG, MEMBLOCK_MIRROR, MEMBLOCK_NOMAP, roundUp, roundDown, lowerBound, type Region, type FreeRange,
+} from './memblock_regions.js';
 
 export interface RegionSnapshot {
   base: bigint;
@@ -167,113 +164,27 @@ export class Memblock {
     return true;
   }
 
-  /** Number of regions memblock_add_range would insert for [base, end) (its counting pass). */
-  private countNew(type: Region[], base: bigint, end: bigint): number {
-    let n = 0;
-    let b = base;
-    for (const r of type) {
-      const rend = r.base + r.size;
-      if (r.base >= end) break;
-      if (rend <= b) continue;
-      if (r.base > b) n++;
-      b = rend < end ? rend : end;
-    }
-    if (b < end) n++;
-    return n;
-  }
-
   private addRange(type: Region[], base: bigint, size: bigint, nid: number, flags: number): boolean {
     size = this.capSize(base, size);
     if (size <= 0n) return true;
     const end = base + size;
     const max = type === this.memory ? this.memoryMax : this.reservedMax;
-    if (!(Math.max(1, type.length) * 2 + 1 <= max) && !this.ensureRoom(type, this.countNew(type, base, end), base, size)) return false;
-    // fast path: no overlap with any region -> insert at its sorted place, merge neighbours
-    const i = lowerBound(type, base);
-    const prev = type[i - 1];
-    const next = type[i];
-    if ((!prev || prev.base + prev.size <= base) && (!next || next.base >= end)) {
-      type.splice(i, 0, { base, size, flags, nid });
-      this.mergeAround(type, i);
-      return true;
-    }
-    let b = base;
-    const out: Region[] = [];
-    for (const r of type) {
-      const rend = r.base + r.size;
-      if (r.base >= end || rend <= b) {
-        out.push(r);
-        continue;
-      }
-      if (r.base > b) out.push({ base: b, size: r.base - b, flags, nid });
-      out.push(r);
-      if (rend > b) b = rend < end ? rend : end;
-    }
-    if (b < end) out.push({ base: b, size: end - b, flags, nid });
-    out.sort((x, y) => (x.base < y.base ? -1 : x.base > y.base ? 1 : 0));
-    type.splice(0, type.length, ...out);
-    this.merge(type);
+    if (!(Math.max(1, type.length) * 2 + 1 <= max) && !this.ensureRoom(type, countNew(type, base, end), base, size)) return false;
+    insertRange(type, base, end, nid, flags);
     return true;
   }
 
-  /** memblock_merge_regions restricted to the neighbours of index i (the array was merged). */
-  private mergeAround(type: Region[], i: number): void {
-    const same = (a: Region, b: Region) => a.base + a.size === b.base && a.flags === b.flags && a.nid === b.nid;
-    const next = type[i + 1];
-    if (next && same(type[i]!, next)) {
-      type[i]!.size += next.size;
-      type.splice(i + 1, 1);
-    }
-    const prev = type[i - 1];
-    if (prev && same(prev, type[i]!)) {
-      prev.size += type[i]!.size;
-      type.splice(i, 1);
-    }
-  }
-
-  /** memblock_merge_regions: join neighbours that touch and have the same flags and nid. */
   private merge(type: Region[]): void {
-    let i = 0;
-    while (i < type.length - 1) {
-      const a = type[i]!;
-      const b = type[i + 1]!;
-      if (a.base + a.size !== b.base || a.flags !== b.flags || a.nid !== b.nid) {
-        i++;
-        continue;
-      }
-      a.size += b.size;
-      type.splice(i + 1, 1);
-    }
+    mergeRegions(type);
   }
 
   /** memblock_isolate_range: split regions at base and base+size; returns [start, end) indexes
    * of the regions inside the range. */
   private isolate(type: Region[], base: bigint, size: bigint): [number, number] {
     size = this.capSize(base, size);
-    const end = base + size;
-    let start = -1;
-    let stop = -1;
     if (size <= 0n) return [0, 0];
     if (!this.ensureRoom(type, 2, base, size)) return [0, 0];
-    for (let i = 0; i < type.length; i++) {
-      const r = type[i]!;
-      const rbase = r.base;
-      const rend = r.base + r.size;
-      if (rbase >= end) break;
-      if (rend <= base) continue;
-      if (rbase < base) {
-        // split off the part below base; retry this index
-        type.splice(i, 1, { ...r, size: base - rbase }, { ...r, base, size: rend - base });
-        continue;
-      }
-      if (rend > end) {
-        type.splice(i, 1, { ...r, size: end - rbase }, { ...r, base: end, size: rend - end });
-      }
-      if (start < 0) start = i;
-      stop = i + 1;
-    }
-    if (start < 0) return [0, 0];
-    return [start, stop];
+    return isolateRange(type, base, base + size);
   }
 
   private removeRange(type: Region[], base: bigint, size: bigint): void {
@@ -431,24 +342,12 @@ export class Memblock {
   /** for_each_free_mem_range (ascending): memory minus reserved, per memory region; NOMAP
    * memory is skipped unless includeNomap (MEMBLOCK_NOMAP in flags). */
   freeRanges(includeNomap = false): { start: bigint; end: bigint }[] {
-    const out: { start: bigint; end: bigint }[] = [];
-    const res = this.reserved;
-    for (const m of this.memory) {
-      if (!includeNomap && m.flags & MEMBLOCK_NOMAP) continue;
-      const mStart = m.base;
-      const mEnd = m.base + m.size;
-      let cursor = mStart;
-      for (const r of res) {
-        const rEnd = r.base + r.size;
-        if (rEnd <= cursor) continue;
-        if (r.base >= mEnd) break;
-        if (r.base > cursor) out.push({ start: cursor, end: r.base });
-        cursor = rEnd;
-        if (cursor >= mEnd) break;
-      }
-      if (cursor < mEnd) out.push({ start: cursor, end: mEnd });
-    }
-    return out;
+    return freeRanges(this.memory, this.reserved, includeNomap);
+  }
+
+  /** for_each_free_mem_range_reverse, lazily from the top (NOMAP memory skipped). */
+  freeRangesReverse(): Generator<{ start: bigint; end: bigint }> {
+    return freeRangesReverse(this.memory, this.reserved);
   }
 
   /** memblock_find_in_range_node: the address of a free, aligned [x, x+size) inside
@@ -475,27 +374,6 @@ export class Memblock {
       if (cand >= s) return cand;
     }
     return 0n;
-  }
-
-  /** for_each_free_mem_range_reverse, lazily from the top (NOMAP memory skipped). */
-  *freeRangesReverse(): Generator<{ start: bigint; end: bigint }> {
-    const res = this.reserved;
-    for (let mi = this.memory.length - 1; mi >= 0; mi--) {
-      const m = this.memory[mi]!;
-      if (m.flags & MEMBLOCK_NOMAP) continue;
-      const mStart = m.base;
-      let cursor = m.base + m.size;
-      // last reserved region starting below the end of m
-      let j = lowerBound(res, cursor) - 1;
-      for (; j >= 0 && cursor > mStart; j--) {
-        const r = res[j]!;
-        const rEnd = r.base + r.size;
-        if (rEnd <= mStart) break;
-        if (rEnd < cursor) yield { start: rEnd, end: cursor };
-        if (r.base < cursor) cursor = r.base;
-      }
-      if (cursor > mStart) yield { start: mStart, end: cursor };
-    }
   }
 
   /** memblock_alloc_range_nid: find + reserve; 0 on failure. The reserve is logged with caller
@@ -557,24 +435,3 @@ export class Memblock {
   }
 }
 
-/** Index of the first region whose base is >= v (regions sorted by base). */
-function lowerBound(type: Region[], v: bigint): number {
-  let lo = 0;
-  let hi = type.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (type[mid]!.base < v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/** The kernel's round_up/round_down are bit-mask macros (include/linux/math.h): with a
- * non-power-of-two alignment they round to the mask, not to a multiple. */
-export function roundUp(v: bigint, a: bigint): bigint {
-  return a ? ((v - 1n) | (a - 1n)) + 1n : v;
-}
-
-export function roundDown(v: bigint, a: bigint): bigint {
-  return a ? v & ~(a - 1n) : v;
-}
