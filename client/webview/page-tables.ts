@@ -53,7 +53,10 @@ function vaLayout(sim: SimulationResult, m: MapModel): HTMLElement {
 }
 
 function linearMap(m: MapModel): HTMLElement {
-  const maps = [...m.mappings].sort((a, b) => (a.pa < b.pa ? -1 : a.pa > b.pa ? 1 : 0));
+  // the linear map by PA (gaps = no-map regions and holes), then the other boot mappings (DTB, vectors)
+  const special = (x: { note?: string }) => /fdt|vectors|earlycon/.test(x.note ?? '');
+  const byPa = (a: { pa: bigint }, b: { pa: bigint }) => (a.pa < b.pa ? -1 : a.pa > b.pa ? 1 : 0);
+  const maps = [...m.mappings.filter((x) => !special(x)).sort(byPa), ...m.mappings.filter(special)];
   const rows: HTMLElement[] = [];
   let lastEnd: bigint | undefined;
   for (const x of maps.slice(0, 5000)) {
@@ -66,7 +69,11 @@ function linearMap(m: MapModel): HTMLElement {
     const leaf = x.granule > m.pageSize ? `${human(x.granule)} ${m.arch === 'arm' ? 'sections' : 'blocks'}` : `${human(x.granule)} pages`;
     rows.push(el('tr', { tabindex: '0', 'data-va': hex(x.va) }, el('td', { class: 'num' }, `${hex(x.va)}–${hex(x.va + x.size - 1n)}`), el('td', { class: 'num' }, `${hex(x.pa)}–${hex(x.pa + x.size - 1n)}`),
       el('td', { class: 'num' }, human(x.size)), el('td', {}, leaf), el('td', {}, x.attrs), el('td', {}, x.note ?? '')));
-    lastEnd = x.pa + x.size > (lastEnd ?? 0n) ? x.pa + x.size : lastEnd;
+    lastEnd = special(x) ? undefined : x.pa + x.size > (lastEnd ?? 0n) ? x.pa + x.size : lastEnd;
+    if (lastEnd !== undefined && m.lowmemLimit !== undefined && lastEnd === m.lowmemLimit && m.ram.some((r) => r.end > m.lowmemLimit!)) {
+      const top = m.ram.reduce((a, r) => (r.end > a ? r.end : a), 0n);
+      rows.push(el('tr', { class: 'gap', tabindex: '0' }, el('td', {}, '—'), el('td', { class: 'num' }, `${hex(m.lowmemLimit)}–${hex(top - 1n)}`), el('td', { class: 'num' }, human(top - m.lowmemLimit)), el('td', {}, 'not mapped'), el('td', {}, 'highmem: reached through kmap/pkmap only'), el('td', {}, '')));
+    }
   }
   const table = el('table', { class: 'grid', id: 'linear-map' }, el('thead', {}, el('tr', {}, ...['VA', 'PA', 'size', 'leaf', 'attributes', 'note'].map((h) => el('th', {}, h)))), el('tbody', {}, ...rows));
   table.addEventListener('keydown', (e) => {
@@ -139,7 +146,7 @@ function stepsTable(w: WalkResult): HTMLElement {
       el('td', {}, s.level), el('td', { class: 'num' }, `VA[${s.vaBits}]`), el('td', { class: 'num' }, String(s.index)),
       el('td', { class: 'num' }, s.table !== undefined ? hex(s.table) : 'modelled'), el('td', { class: 'num' }, s.entryAddr !== undefined ? hex(s.entryAddr) : '—'),
       el('td', { class: 'num' }, descriptorHex(s)), el('td', {}, s.kind),
-      el('td', {}, el('details', {}, el('summary', {}, `${s.fields.length} fields`), el('div', { class: 'muted' }, s.tableNote), fields))));
+      el('td', {}, el('details', s === w.steps[w.steps.length - 1] ? { open: '' } : {}, el('summary', {}, `${s.fields.length} fields`), el('div', { class: 'muted' }, s.tableNote), fields))));
   }
   const t = el('table', { class: 'grid', id: 'tx-steps' }, el('thead', {}, el('tr', {}, ...['level', 'index bits', 'index', 'table', 'entry at', 'descriptor', 'kind', 'decoded'].map((h) => el('th', {}, h)))), el('tbody', {}, ...rows));
   t.addEventListener('keydown', (e) => { arrowNav(e, Array.from(t.querySelectorAll('tbody tr.step')) as HTMLElement[]); });

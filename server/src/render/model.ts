@@ -58,7 +58,7 @@ export function buildModel(sim: SimulationResult): MapModel {
   });
   const all = sim.regions.slice(0, MAX).map(toReg);
   const ram = all.filter((r) => r.kind === 'ram').sort((a, b) => (a.start < b.start ? -1 : 1));
-  const regions = all.filter((r) => r.kind !== 'ram');
+  const regions = groupMemblock(all.filter((r) => r.kind !== 'ram'));
   const holes: Reg[] = [];
   for (let i = 1; i < ram.length; i++) {
     if (ram[i].start > ram[i - 1].end) {
@@ -85,13 +85,45 @@ export function buildModel(sim: SimulationResult): MapModel {
     }
   }
   return {
-    arch: sim.arch, pageSize, physDigits: sim.profile.physAddrBits === 32 ? 8 : 9,
+    arch: sim.arch, pageSize, physDigits: 8,
     ram, holes, regions,
     zones: sim.zones.map((z) => ({ name: z.name, start: fromHex(z.start), end: fromHex(z.end) })).filter((z) => z.end > z.start),
     lowmemLimit: sim.lowmemLimit ? fromHex(sim.lowmemLimit) : undefined,
     mappings: sim.pageTables.slice(0, 20000).map((m) => ({ va: fromHex(m.va), pa: fromHex(m.pa), size: fromHex(m.size), granule: fromHex(m.granule), leaf: m.leaf, attrs: m.attrs, note: m.note })),
     overlaps, loose, sim,
   };
+}
+
+/** Early memblock allocations (percpu, hash tables, unflattened DT, ...) come as dozens of small
+ * neighbouring reservations; runs of them less than 1 MiB apart are drawn as one group (its
+ * members listed in the hover) so that the map stays readable. */
+const GROUP_GAP = 1n << 20n;
+
+function groupMemblock(regs: Reg[]): Reg[] {
+  const other = regs.filter((r) => r.kind !== 'memblock-reserved');
+  const mb = regs.filter((r) => r.kind === 'memblock-reserved').sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
+  const groups: Reg[][] = [];
+  for (const r of mb) {
+    const g = groups[groups.length - 1];
+    const last = g?.[g.length - 1];
+    const between = last && other.some((o) => o.start >= last.end && o.end <= r.start);
+    if (g && last && r.start - last.end < GROUP_GAP && !between) g.push(r);
+    else groups.push([r]);
+  }
+  const out = [...other];
+  for (const g of groups) {
+    if (g.length === 1) {
+      out.push(g[0]);
+      continue;
+    }
+    const names = [...new Set(g.flatMap((r) => r.name.split(/,\s*/)))];
+    const end = g.reduce((a, r) => (r.end > a ? r.end : a), 0n);
+    out.push({
+      id: g[0].id, kind: 'memblock-reserved', name: `${g.length} memblock allocations: ${names.slice(0, 4).join(', ')}${names.length > 4 ? ', …' : ''}`,
+      start: g[0].start, end, zones: [...new Set(g.flatMap((r) => r.zones))], flags: {}, status: `${g.length} reservations: ${names.join(', ')}`, diagnostics: [],
+    });
+  }
+  return out.sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
 }
 
 export function hex(v: bigint, digits = 0): string {
