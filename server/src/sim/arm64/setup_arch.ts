@@ -38,6 +38,8 @@ export function arm64SetupArch(ctx: BootContext): void {
   unmodelledInputs(ctx);
   if (!setupMachineFdt(ctx)) return;
   snapshot(ctx, 'setup_machine_fdt');
+  // early_initrd (init/do_mounts_initrd.c): initrd=START,SIZE overrides /chosen's range
+  if (ctx.args.initrd) ctx.initrd = ctx.args.initrd.size ? ctx.args.initrd : undefined;
   const limit = memoryLimit(ctx);
   if (limit !== undefined) ctx.result.memoryLimit = limit;
   const { memstart, image } = arm64MemblockInit(ctx);
