@@ -117,7 +117,8 @@ export function traceDiff(sim: SimResult, o: OracleJson): string | undefined {
         if (next && next.op === 'reserve' && next.base === e.result) i++;
       }
     } else {
-      const end = (e.base! + e.size - 1n) & ((1n << 64n) - 1n);
+      // memblock_dbg prints end = base + size - 1 in phys_addr_t: it wraps at 32 bits on arm
+      const end = (e.base! + e.size - 1n) & ((1n << BigInt(sim.profile.physAddrBits)) - 1n);
       mine.push({ op: e.op, start: e.base!, end, caller: fnOf(e.caller) });
     }
   }
