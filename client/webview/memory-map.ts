@@ -79,6 +79,9 @@ function whatIfBar(sim: SimulationResult): HTMLElement {
     host.post({ type: 'whatIf', whatIf });
   };
   apply.addEventListener('click', send);
+  // typed but not applied values survive a redraw (zoom, view switch)
+  bar.addEventListener('input', () => host.save({ what: read() }));
+  arch.addEventListener('change', () => host.save({ what: read() }));
   bar.addEventListener('keydown', (e) => { if (e.key === 'Enter' && (e.target as HTMLElement).tagName === 'INPUT') send(); });
   reset.addEventListener('click', () => {
     host.save({ what: { arch: '', mem: '', cma: '', vmalloc: '', extra: '', ram: '' } });
@@ -256,11 +259,16 @@ function render(): void {
     return;
   }
   model = buildModel(sim);
+  // keep keyboard focus on the same region / row across the redraw
+  const active = document.activeElement as HTMLElement | null;
+  const focusId = active?.closest?.('[data-id]')?.getAttribute('data-id') ?? undefined;
+  const focusTag = active?.closest?.('tr') ? 'tr' : '.mm-region';
   const head = el('div', { class: 'header', id: 'title' }, title(sim));
   const note = sim.modelled ? '' : `The ${sim.arch} boot path is not modelled: only findings.`;
   root.replaceChildren(head, whatIfBar(sim), toolbar(), ...(note ? [el('p', { class: 'muted' }, note)] : []),
     host.state.view === 'map' ? mapView(model) : tableView(model), diagnostics(model));
   if (host.state.selected) select(host.state.selected, false);
+  if (focusId) (document.querySelector(`${focusTag}[data-id="${focusId}"]`) as HTMLElement | null)?.focus();
 }
 
 function exportSvg(): void {

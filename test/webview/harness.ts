@@ -19,21 +19,21 @@ const THEMES: Record<Theme, Record<string, string>> = {
     'button-background': '#007acc', 'button-foreground': '#ffffff', 'button-secondaryBackground': '#e0e0e0', 'button-secondaryForeground': '#333333',
     'input-background': '#ffffff', 'input-foreground': '#616161', 'input-border': '#cecece', 'editorHoverWidget-background': '#f3f3f3', 'editorHoverWidget-border': '#c8c8c8',
     errorForeground: '#a1260d', 'editorWarning-foreground': '#bf8803', 'list-hoverBackground': '#e8e8e8', 'list-activeSelectionBackground': '#0060c0', 'list-activeSelectionForeground': '#ffffff',
-    'editorLineNumber-foreground': '#237893', 'textBlockQuote-background': '#f2f2f2', 'font-family': 'sans-serif', 'font-size': '13px', 'editor-font-family': 'monospace',
+    'editorLineNumber-foreground': '#237893', 'textBlockQuote-background': '#f2f2f2', 'textLink-foreground': '#006ab1', 'font-family': 'sans-serif', 'font-size': '13px', 'editor-font-family': 'monospace',
   },
   dark: {
     foreground: '#cccccc', 'editor-background': '#1e1e1e', 'editorWidget-background': '#252526', 'editorWidget-border': '#454545', focusBorder: '#007fd4',
     'button-background': '#0e639c', 'button-foreground': '#ffffff', 'button-secondaryBackground': '#3a3d41', 'button-secondaryForeground': '#ffffff',
     'input-background': '#3c3c3c', 'input-foreground': '#cccccc', 'input-border': '#3c3c3c', 'editorHoverWidget-background': '#252526', 'editorHoverWidget-border': '#454545',
     errorForeground: '#f48771', 'editorWarning-foreground': '#cca700', 'list-hoverBackground': '#2a2d2e', 'list-activeSelectionBackground': '#04395e', 'list-activeSelectionForeground': '#ffffff',
-    'editorLineNumber-foreground': '#858585', 'textBlockQuote-background': '#222222', 'font-family': 'sans-serif', 'font-size': '13px', 'editor-font-family': 'monospace',
+    'editorLineNumber-foreground': '#858585', 'textBlockQuote-background': '#222222', 'textLink-foreground': '#3794ff', 'font-family': 'sans-serif', 'font-size': '13px', 'editor-font-family': 'monospace',
   },
   'high-contrast': {
     foreground: '#ffffff', 'editor-background': '#000000', 'editorWidget-background': '#0c141f', 'editorWidget-border': '#6fc3df', focusBorder: '#f38518', contrastBorder: '#6fc3df',
     'button-background': '#000000', 'button-foreground': '#ffffff', 'button-border': '#6fc3df', 'button-secondaryBackground': '#000000', 'button-secondaryForeground': '#ffffff',
     'input-background': '#000000', 'input-foreground': '#ffffff', 'input-border': '#6fc3df', 'editorHoverWidget-background': '#0c141f', 'editorHoverWidget-border': '#6fc3df',
     errorForeground: '#f48771', 'editorWarning-foreground': '#ffd370', 'list-hoverBackground': '#000000', 'list-activeSelectionBackground': '#000000', 'list-activeSelectionForeground': '#ffffff',
-    'editorLineNumber-foreground': '#ffffff', 'textBlockQuote-background': '#000000', 'font-family': 'sans-serif', 'font-size': '13px', 'editor-font-family': 'monospace',
+    'editorLineNumber-foreground': '#ffffff', 'textBlockQuote-background': '#000000', 'textLink-foreground': '#21a6ff', 'font-family': 'sans-serif', 'font-size': '13px', 'editor-font-family': 'monospace',
   },
 };
 

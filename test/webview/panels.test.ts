@@ -87,8 +87,10 @@ test('memory map: zoom (buttons, keys, ctrl+wheel) and log/linear scale', async 
   const h1 = await height();
   assert.ok(h1 > h0 * 1.3, `${h0} -> ${h1}`);
   await p.focus('#map .mm-region');
+  const focused = await p.evaluate(() => (document.activeElement as HTMLElement).dataset.id);
   await p.keyboard.press('-');
   assert.ok(Math.abs(await height() - h0) < 2);
+  assert.equal(await p.evaluate(() => (document.activeElement as HTMLElement).dataset.id), focused, 'focus kept across the redraw');
   await p.hover('#map');
   await p.keyboard.down('Control');
   await p.mouse.wheel(0, -100);
