@@ -10,7 +10,12 @@ for (const [from, to] of [
   ['node_modules/tree-sitter-devicetree/tree-sitter-devicetree.wasm', 'dist/tree-sitter-devicetree.wasm'],
 ]) copyFileSync(from, to);
 
-const node = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning' };
+// web-tree-sitter's package entry resolves to its ES module build, which cannot find its wasm
+// from a CommonJS bundle: use its CommonJS build.
+const node = {
+  bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning',
+  alias: { 'web-tree-sitter': './node_modules/web-tree-sitter/tree-sitter.cjs' },
+};
 const entries = [
   { ...node, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
 ];

@@ -8,8 +8,9 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseBootLog } from '../../server/src/log/parse.js';
 import { toOracleResult } from '../../server/src/log/oracle_json.js';
+import { ORACLE } from '../shared_dir.js';
 
-const ORACLE = process.env.DTMEM_ORACLE ?? '/work/shared/oracle';
+
 // results-userspace logs add a /proc dump and a `dmesg` replay of the boot after it; their
 // `result` is the boot as the console printed it (splitBoots must not pick the replay).
 const ROOTS = [join(ORACLE, 'results'), resolve(__dirname, 'results'), join(ORACLE, 'results-userspace')];

@@ -7,8 +7,9 @@ import { join } from 'node:path';
 import { compileText } from '../../server/src/dts/frontend.js';
 import type { DtTree } from '../../server/src/dts/tree.js';
 import type { Arch } from '../../server/src/sim/profile.js';
+import { ORACLE } from '../shared_dir.js';
 
-export const ORACLE_DIR = process.env.DTMEM_ORACLE ?? '/work/shared/oracle';
+export const ORACLE_DIR = ORACLE;
 export const LOCAL_DIR = join(__dirname);
 
 export interface OracleCase {
@@ -81,9 +82,9 @@ export function caseCmdline(c: OracleCase): string {
 export function caseDts(c: OracleCase): string {
   const o = c.json.oracle;
   const baseName = o.base_dts.split('/').pop()!;
-  // the shared oracle's base-dtb/, the case root's own copy, or boot-oracle's cache
-  const cache = process.env.ORACLE_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(process.env.HOME ?? '', '.cache'), 'dtmem-oracle');
-  const base = [join(ORACLE_DIR, 'base-dtb', baseName), join(c.root, 'base-dtb', baseName), join(cache, 'base-dtb', baseName)].find((f) => existsSync(f));
+  // the shared oracle's base-dtb/ or the case root's own copy (never a local oracle cache: CI
+  // machines have none, so a case must ship the base it booted)
+  const base = [join(ORACLE_DIR, 'base-dtb', baseName), join(c.root, 'base-dtb', baseName)].find((f) => existsSync(f));
   if (!base) throw new Error(`base DTS ${baseName} not found (set DTMEM_ORACLE to the boot-oracle folder)`);
   const baseText = readFileSync(base, 'utf8');
   // the manifest's fragment column names a file in <root>/cases; dts_file says the same

@@ -16,6 +16,7 @@ import { usemapSize } from '../../server/src/sim/arm/zones.js';
 import { unflattenSize, aliasAllocSizes } from '../../server/src/sim/arm/unflatten.js';
 import { setupPerCpuAreas } from '../../server/src/sim/arm/percpu.js';
 import { buildTree, kernelDtbSize, loadCases, type OracleCase, type OracleJson } from '../golden/oracle_cases.js';
+import { ORACLE } from '../shared_dir.js';
 
 const arm = armConsts(resolveProfile('arm'));
 const lpae = armConsts(resolveProfile('arm-lpae'));
@@ -177,8 +178,8 @@ for (const c of cases) {
 
 // The linear map after boot against the page tables boot-oracle walked through QEMU's gdb stub
 // (results-userspace: VA, PA, size, granule and ptdump flags of every lowmem range).
-const USERSPACE = '/work/shared/oracle/results-userspace';
-const ptCases = cases.filter((c) => existsSync(join(USERSPACE, c.arch, `${c.name}.json`)) && c.root === '/work/shared/oracle');
+const USERSPACE = join(ORACLE, 'results-userspace');
+const ptCases = cases.filter((c) => existsSync(join(USERSPACE, c.arch, `${c.name}.json`)) && c.root === ORACLE);
 
 test('arm page-table oracle runs are present', () => {
   assert.ok(ptCases.length >= 16, `only ${ptCases.length} userspace runs`);

@@ -14,8 +14,9 @@ import type { Arch } from '../../server/src/sim/profile.js';
 import type { SimResult } from '../../server/src/sim/types.js';
 import { parseBootLog } from '../../server/src/log/parse.js';
 import { compareSimWithLog, comparisonFindings } from '../../server/src/log/compare.js';
+import { ORACLE } from '../shared_dir.js';
 
-const BASE = join(process.env.DTMEM_ORACLE ?? '/work/shared/oracle', 'base-dtb');
+const BASE = join(ORACLE, 'base-dtb');
 
 // A static CMA pool, a dynamic one, and a misaligned one (1 MiB base: compatible matching fail).
 const FRAGMENT = `

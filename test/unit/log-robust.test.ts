@@ -10,13 +10,14 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseBootLog } from '../../server/src/log/parse.js';
 import { toOracleResult, type Json } from '../../server/src/log/oracle_json.js';
+import { ORACLE } from '../shared_dir.js';
 
-const ORACLE = join(process.env.DTMEM_ORACLE ?? '/work/shared/oracle', 'results');
+const ORACLE_RESULTS = join(ORACLE, 'results');
 
 function logs(): { name: string; text: string }[] {
   const out: { name: string; text: string }[] = [];
   for (const arch of ['arm64', 'arm', 'arm-lpae']) {
-    const dir = join(ORACLE, arch);
+    const dir = join(ORACLE_RESULTS, arch);
     if (!existsSync(dir)) continue;
     for (const f of readdirSync(dir).sort()) if (f.endsWith('.log')) out.push({ name: `${arch}/${f}`, text: readFileSync(join(dir, f), 'utf8') });
   }
@@ -58,7 +59,7 @@ function interleave(text: string, every: number): string {
 const all = logs();
 
 test('oracle logs are present', () => {
-  assert.ok(all.length > 0, `no logs under ${ORACLE}`);
+  assert.ok(all.length > 0, `no logs under ${ORACLE_RESULTS}`);
 });
 
 for (const { name, text } of all) {

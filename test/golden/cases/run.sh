@@ -7,10 +7,10 @@
 # Same manifest format and loop as the oracle's own run-cases.sh, but the
 # fragments and results live in this repository (the oracle folder is
 # read-only). Usage: run.sh [ARCH...] [-- CASE...]
-# Env: DTMEM_ORACLE = the boot-oracle folder (default /work/shared/oracle).
+# Env: DTMEM_ORACLE = the boot-oracle folder (default ../shared/oracle beside the repository).
 set -uo pipefail
 HERE=$(dirname "$(readlink -f "$0")")
-ORACLE=${DTMEM_ORACLE:-/work/shared/oracle}
+ORACLE=${DTMEM_ORACLE:-$(readlink -f "$HERE/../../../../shared/oracle")}
 RESULTS=../results   # relative to this folder (the cwd below), so no machine path reaches the JSON
 cd "$HERE" || exit 1
 arches=(); cases=(); sel=arches
