@@ -15,7 +15,7 @@ export const ROOT = path.resolve(__dirname, '../..');
 export const ARTIFACTS = path.join(ROOT, '.test-artifacts', 'e2e');
 export const CORPUS = path.resolve(ROOT, '../shared/corpus/linux-6.12');
 const CODE_SERVER = process.env.DTMEM_CODE_SERVER
-  ?? path.join(os.homedir(), '.cache/dtmem-e2e/code-server/node_modules/.bin/code-server');
+  ?? path.join(process.env.DTMEM_E2E_TOOLS ?? path.join(os.homedir(), '.cache/dtmem-e2e'), 'code-server/node_modules/.bin/code-server');
 const CHROMIUM = process.env.DTMEM_CHROMIUM ?? '/usr/bin/chromium';
 
 export function vsixPath(): string {
