@@ -101,3 +101,16 @@ test('kernel virtual layout per arch (oracle ptdump markers)', () => {
   // vmalloc=512M: lowmem ends at 0xdf000000 (README: lowmem = 0xff800000-512M-8M-0xc0000000)
   assert.deepEqual(kernelVaLayout('arm', 0xdf000000n).find((r) => r.name === 'vmalloc')?.start, 0xdf800000n);
 });
+
+test('robustness: an unmodelled (empty) result and 5000 regions render, bounded in time', async () => {
+  const { memoryMapSvg } = await import('../../server/src/render/index.js');
+  const base = fx('arm-cma-device-pool');
+  const empty: SimulationResult = { ...base, modelled: false, regions: [], zones: [], ram: [], pageTables: [], diagnostics: [], lowmemLimit: undefined };
+  assert.match(memoryMapSvg(empty), /^<svg/);
+  const many: SimulationResult = { ...base, regions: [base.regions[0], ...Array.from({ length: 4999 }, (_, i) => ({ ...base.regions[4], id: `x${i}`, name: `r${i}`, start: '0x' + (0x40000000 + i * 0x30000).toString(16), end: '0x' + (0x40000000 + i * 0x30000 + 0x28000).toString(16) }))] };
+  const t0 = performance.now();
+  const svg = memoryMapSvg(many);
+  const ms = performance.now() - t0;
+  assert.ok(svg.length > 100000);
+  assert.ok(ms < 5000, `${ms} ms`);
+});

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { shellHtml } from '../../client/src/panels/shell.js';
 
 export type Theme = 'light' | 'dark' | 'high-contrast';
 
@@ -86,12 +87,13 @@ export async function startHarness(): Promise<Harness> {
       const nonce = 'n' + Math.random().toString(36).slice(2);
       const seed = seeds.get(u.searchParams.get('seed') ?? '') ?? 'undefined';
       const origin = `http://127.0.0.1:${port}`;
-      // the same policy as client/src/panels/html.ts, with the test server as cspSource
-      const csp = `default-src 'none'; img-src ${origin} data: blob:; style-src ${origin}; font-src ${origin}; script-src 'nonce-${nonce}';`;
+      // exactly the page the extension host serves (client/src/panels/shell.ts), with the test
+      // server as cspSource; the theme variables come as one more stylesheet
       res.writeHead(200, { 'content-type': 'text/html' });
-      res.end(`<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="${csp}">`
-        + `<link rel="stylesheet" href="/theme-${t}.css"><link rel="stylesheet" href="/${panel}.css"></head>`
-        + `<body class="${BODY_CLASS[t]}"><script nonce="${nonce}">window.__seed=${seed};${RECORDER}</script><script nonce="${nonce}" src="/${panel}.js"></script></body></html>`);
+      res.end(shellHtml({
+        cspSource: origin, nonce, title: panel, scriptUri: `/${panel}.js`, styleUris: [`/theme-${t}.css`, `/${panel}.css`],
+        inline: `window.__seed=${seed};${RECORDER}`, bodyClass: BODY_CLASS[t],
+      }));
       return;
     }
     res.writeHead(404);

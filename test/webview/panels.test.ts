@@ -44,6 +44,14 @@ test('memory map: every region drawn, legend, no script errors under the CSP', a
   assert.match(await p.textContent('#title') ?? '', /cma-device-pool\.dts · arm64 · Linux 6\.1/);
   assert.deepEqual((await posted(p))[0], { type: 'ready' });
   assert.deepEqual(pageErrors(p), []);
+  // the CSP is in force: an injected script without the nonce does not run
+  const evil = await p.evaluate(() => {
+    const sc = document.createElement('script');
+    sc.textContent = 'window.__evil = 1';
+    document.body.append(sc);
+    return (window as unknown as { __evil?: number }).__evil;
+  });
+  assert.equal(evil, undefined);
   await p.close();
 });
 
