@@ -23,6 +23,11 @@ export interface AnalyzeOptions {
   fs?: FileSystem;
   /** false: front end only (as the user types). */
   simulate?: boolean;
+  /** A front-end result for the same text (the language server's as-you-type run): reused, so a
+   * save only simulates and runs the rules. */
+  compiled?: CompileResult;
+  /** RAM banks a boot loader would write into /memory (what-if), replacing the tree's. */
+  memory?: { base: bigint; size: bigint }[];
 }
 
 export interface Analysis {
@@ -86,7 +91,7 @@ export function detectArch(entry: string, tree: DtTree | undefined): Arch | unde
 export function analyzeBoard(entry: string, opts: AnalyzeOptions = {}): Analysis {
   const fs = opts.fs ?? nodeFileSystem;
   const t0 = performance.now();
-  const compiled = compile(entry, { ...includeSetupFor(entry, opts.includeDirs), fs });
+  const compiled = opts.compiled ?? compile(entry, { ...includeSetupFor(entry, opts.includeDirs), fs });
   const t1 = performance.now();
   const out: Analysis = { entry, compile: compiled, findings: [...compiled.findings], timings: { compile: t1 - t0, simulate: 0, rules: 0 } };
   const arch = opts.arch && opts.arch !== 'auto' ? opts.arch : detectArch(entry, compiled.tree);
@@ -97,7 +102,7 @@ export function analyzeBoard(entry: string, opts: AnalyzeOptions = {}): Analysis
   const ram = assumeRam(compiled.tree);
   out.assumedRam = ram.assumed;
   if (arch) {
-    out.sim = simulate(ram.tree, { arch, bootargs: opts.bootargs || undefined, overrides: opts.overrides });
+    out.sim = simulate(ram.tree, { arch, bootargs: opts.bootargs || undefined, overrides: opts.overrides, ...(opts.memory ? { memory: opts.memory } : {}) });
     out.findings.push(...out.sim.findings.filter((f) => !SIM_FINDINGS_COVERED_BY_RULES.has(f.code)));
   }
   const t2 = performance.now();

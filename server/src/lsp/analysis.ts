@@ -8,10 +8,7 @@ import { analyzeBoard, detectArch, type Analysis as BoardAnalysis } from '../ana
 import type { CompileResult } from '../dts/frontend.js';
 import type { PreprocessResult } from '../dts/preprocess/index.js';
 import type { Arch } from '../sim/profile.js';
-import { simulate } from '../sim/simulate.js';
 import type { SimResult } from '../sim/types.js';
-import { resolveProfile } from '../sim/profile.js';
-import { assumeRam, runRules, SIM_FINDINGS_COVERED_BY_RULES } from '../rules/index.js';
 import type { FindingWithFixes } from './convert.js';
 import type { OverlayFs } from './overlay.js';
 import type { Settings } from './settings.js';
@@ -56,28 +53,6 @@ function archSetting(input: AnalyzeInput): Arch | 'auto' {
   return s === 'arm' || s === 'arm-lpae' || s === 'arm64' ? s : 'auto';
 }
 
-/** The simulation + rules half of analyzeBoard for an already compiled tree (the `reuse` path;
- * mirrors analyze.ts so both paths report the same). */
-function simulateCompiled(board: string, compiled: CompileResult, input: AnalyzeInput, overrides: Record<string, unknown>, bootargs: string | undefined, read: (f: string) => string | undefined): BoardAnalysis {
-  const out: BoardAnalysis = { entry: board, compile: compiled, findings: [...compiled.findings], timings: { compile: 0, simulate: 0, rules: 0 } };
-  const setting = archSetting(input);
-  const arch = setting === 'auto' ? detectArch(board, compiled.tree) : setting;
-  if (compiled.findings.some((f) => f.severity === 'error') || !arch) return out;
-  const t1 = performance.now();
-  out.arch = arch;
-  out.profile = resolveProfile(arch, overrides);
-  const ram = assumeRam(compiled.tree);
-  out.assumedRam = ram.assumed;
-  const memory = input.whatIf?.ram?.map((b) => ({ base: BigInt(b.base), size: BigInt(b.size) }));
-  out.sim = simulate(ram.tree, { arch, bootargs, overrides, ...(memory ? { memory } : {}) });
-  out.findings.push(...out.sim.findings.filter((f) => !SIM_FINDINGS_COVERED_BY_RULES.has(f.code)));
-  const t2 = performance.now();
-  out.findings.push(...runRules({ tree: compiled.tree, sim: out.sim, profile: out.profile, readFile: read, assumedRam: ram.assumed }));
-  out.timings.simulate = t2 - t1;
-  out.timings.rules = performance.now() - t2;
-  return out;
-}
-
 /** The profile a quick run would simulate (shown in status and requests before a full run). */
 function arch(input: AnalyzeInput, r: BoardAnalysis): Arch | undefined {
   const s = archSetting(input);
@@ -94,18 +69,12 @@ export function analyze(input: AnalyzeInput): Analysis {
   const overrides = { ...input.settings.kernel, ...input.whatIf?.overrides };
   const bootargs = input.whatIf?.bootargs ?? (input.settings.bootargs || undefined);
   const includeDirs = input.settings.includePaths.map((p) => (path.isAbsolute(p) ? p : path.resolve(input.folder ?? path.dirname(input.board), p)));
-  let r: BoardAnalysis;
-  if (input.reuse && full) {
-    for (const [p, v] of input.reuse.versions) session.versions.set(p, v);
-    r = simulateCompiled(input.board, input.reuse.compile, input, overrides, bootargs, (f) => session.readFile(f));
-  } else if (input.whatIf?.ram && full) {
-    // RAM banks the boot loader would write (what-if bar): analyzeBoard has no such option yet.
-    const fe = analyzeBoard(input.board, { arch: archSetting(input), includeDirs, fs: session, simulate: false });
-    r = simulateCompiled(input.board, fe.compile, input, overrides, bootargs, (f) => session.readFile(f));
-    r.timings.compile = fe.timings.compile;
-  } else {
-    r = analyzeBoard(input.board, { arch: archSetting(input), bootargs, overrides, includeDirs, fs: session, simulate: full });
-  }
+  if (input.reuse && full) for (const [p, v] of input.reuse.versions) session.versions.set(p, v);
+  const memory = full ? input.whatIf?.ram?.map((b) => ({ base: BigInt(b.base), size: BigInt(b.size) })) : undefined;
+  const r: BoardAnalysis = analyzeBoard(input.board, {
+    arch: archSetting(input), bootargs, overrides, includeDirs, fs: session, simulate: full,
+    ...(input.reuse && full ? { compiled: input.reuse.compile } : {}), ...(memory ? { memory } : {}),
+  });
   const front = r.compile.findings.length;
   let findings: FindingWithFixes[] = r.findings;
   let frontCount = front;
