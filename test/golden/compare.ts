@@ -59,7 +59,8 @@ export function compare(sim: SimResult, o: OracleJson): Fact[] {
   // dynamic allocations in kernel order
   const dynO = r.memblock.events.filter((e) => e.op === 'alloc' && fnOf(e.caller) === 'early_init_dt_alloc_reserved_memory_arch')
     .map((e) => `${BigInt(e.size!)}/${hex(BigInt(e.align!))}[${hex(BigInt(e.from!))},${hex(BigInt(e.max_addr!))})->${e.result ? hex(BigInt(e.result.start)) : 'FAIL'}`);
-  const dynS = sim.memblockEvents.filter((e) => e.op === 'alloc' && fnOf(e.caller) === 'early_init_dt_alloc_reserved_memory_arch')
+  // only what memblock=debug prints (an oracle fallback boot runs without it)
+  const dynS = sim.memblockEvents.filter((e) => e.op === 'alloc' && e.lines.length && fnOf(e.caller) === 'early_init_dt_alloc_reserved_memory_arch')
     .map((e) => `${e.size}/${hex(e.align)}[${hex(e.from)},${hex(e.maxAddr)})->${e.result ? hex(e.result) : 'FAIL'}`);
   if (dynO.length || dynS.length) fact(facts, 'dynamic allocations', dynO, dynS);
   // default CMA

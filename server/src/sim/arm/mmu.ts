@@ -128,7 +128,9 @@ export class ArmMmu {
     const c = this.c;
     let addr = va - (va % PAGE);
     const end = addr + roundUp(length + (va % PAGE), PAGE);
-    let phys = pa;
+    // map.pfn = __phys_to_pfn(start): an unaligned start (a memblock region after an unaligned
+    // no-map block) maps from its page, so later 2 MiB blocks can still be sections
+    let phys = pa - (pa % PAGE);
     let guard = 0;
     while (addr < end && guard++ < 1 << 16) {
       const pmdEnd = addr - (addr % c.pmdSize) + c.pmdSize;
@@ -147,7 +149,11 @@ export class ArmMmu {
           this.earlyAlloc(PAGE, `page table for 0x${(addr - (addr % c.pmdSize)).toString(16)}`);
           s.e = ['table', 'table'];
         } else if (s.e[0] === 'sect') {
-          this.problems.push(`PTE mapping at 0x${addr.toString(16)} inside a section mapping: the kernel hits BUG_ON(pmd_bad)`);
+          // BUG() in paging_init, before any console: the boot stops silently (generated case
+          // rand-11 on arm: a bank ending 1M into a 2M slot, the next bank starting unaligned in it)
+          const msg = `PTE mapping at 0x${addr.toString(16)} inside a section mapping: the kernel hits BUG_ON(pmd_bad) in paging_init and stops`;
+          if (!this.fatal) this.fatal = msg;
+          this.problems.push(msg);
         }
         this.record(addr, phys, next - addr, PAGE, t, note);
       }
