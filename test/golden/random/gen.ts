@@ -11,7 +11,7 @@
 // edits keep [0x40000000, 0x48400000) in bank 0, mem= stays below the RAM size.
 //
 // Usage: node --import tsx test/golden/random/gen.ts --seed N --count N --out DIR [--first N]
-//   writes DIR/rand-<n>.dtsi and DIR/manifest.txt (the golden manifest's format).
+//   [--hard] writes DIR/rand-<n>.dtsi and DIR/manifest.txt (the golden manifest's format).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -93,11 +93,11 @@ function ramBytes(mem: string): bigint {
 
 /** /memory edits: none, a hole, an extra bank in its own node, an unaligned bank base, or a
  * shorter (unaligned) end. Bank 0 always keeps [0x40000000, 0x48400000). */
-function memoryEdits(g: Gen, ram: bigint): { banks: Bank[]; text: string; note: string } {
+function memoryEdits(g: Gen, ram: bigint, hard: boolean): { banks: Bank[]; text: string; note: string } {
   const end = RAM0 + ram;
   const whole: Bank[] = [{ base: RAM0, size: ram }];
   const k = g.f();
-  if (k < 0.62) return { banks: whole, text: '', note: 'RAM as QEMU says' };
+  if (k < (hard ? 0.3 : 0.62)) return { banks: whole, text: '', note: 'RAM as QEMU says' };
   const reg = (bs: Bank[]) => bs.map((b) => `${cells2(b.base)} ${cells2(b.size)}`).join('\n\t       ');
   if (k < 0.75) {
     // one or two holes in the one node
@@ -178,13 +178,14 @@ function staticBase(g: Gen, banks: Bank[], size: bigint, fl: Flavour, cma: boole
   return undefined;
 }
 
-export function genCase(seed: number, n: number): GenCase {
+/** hard: more nodes, memory edits and command-line options per case (the second pass). */
+export function genCase(seed: number, n: number, hard = false): GenCase {
   const g = new Gen(rng(seed * 1000003 + n));
   const mem = g.pick(['512M', '768M', '1G', '1G', '1G', '1536M', '2G', '2G', '3G', '4G']);
   const ram = ramBytes(mem);
-  const { banks, text: memText, note } = memoryEdits(g, ram);
+  const { banks, text: memText, note } = memoryEdits(g, ram, hard);
   const end = RAM0 + ram;
-  const count = g.int(0, 12);
+  const count = hard ? g.int(5, 12) : g.int(0, 12);
   const lines: string[] = [];
   const state = { cmaDefault: 0 };
   let budget = ram / 3n; // keep boots alive: at most a third of RAM asked for
@@ -232,7 +233,7 @@ export function genCase(seed: number, n: number): GenCase {
   // command line
   const args: string[] = [];
   const ramM = Number(ram / M);
-  if (g.chance(0.3)) {
+  if (g.chance(hard ? 0.5 : 0.3)) {
     const sz = g.pick([0, 3, 4, 16, 24, 32, 48, 64, 96]);
     const form = g.f();
     if (form < 0.5) args.push(`cma=${sz}M`);
@@ -243,9 +244,9 @@ export function genCase(seed: number, n: number): GenCase {
       args.push(`cma=${sz}M@${hex(lo)}-${hex(hi)}`);
     }
   }
-  if (g.chance(0.15)) args.push(`mem=${g.int(Math.min(384, ramM - 128), ramM - 64)}M`);
-  if (g.chance(0.15)) args.push(`vmalloc=${g.pick([128, 200, 256, 320, 400, 480])}M`);
-  if (g.chance(0.12)) args.push(`movablecore=${g.pick([32, 64, 128, 256, 512].filter((x) => x <= ramM / 2))}M`);
+  if (g.chance(hard ? 0.25 : 0.15)) args.push(`mem=${g.int(Math.min(384, ramM - 128), ramM - 64)}M`);
+  if (g.chance(hard ? 0.3 : 0.15)) args.push(`vmalloc=${g.pick([128, 200, 256, 320, 400, 480])}M`);
+  if (g.chance(hard ? 0.25 : 0.12)) args.push(`movablecore=${g.pick([32, 64, 128, 256, 512].filter((x) => x <= ramM / 2))}M`);
   const name = `rand-${n}`;
   const head = `// ${name} (gen.ts seed ${seed}): ${mem} RAM, ${note}, ${lines.length} reserved-memory node(s)${args.length ? ', ' + args.join(' ') : ''}\n`;
   const rmem = lines.length || g.chance(0.3)
@@ -266,7 +267,7 @@ function main(argv: string[]): void {
   mkdirSync(out, { recursive: true });
   const man: string[] = ['# name | fragment | --mem | --append | other boot-oracle options'];
   for (let n = first; n < first + count; n++) {
-    const c = genCase(seed, n);
+    const c = genCase(seed, n, argv.includes('--hard'));
     writeFileSync(join(out, `${c.name}.dtsi`), c.fragment);
     man.push(`${c.name.padEnd(12)} | ${`${c.name}.dtsi`.padEnd(15)} | ${c.mem.padEnd(5)} | ${c.append.padEnd(40)} | --timeout 60`);
   }
