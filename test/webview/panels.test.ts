@@ -164,6 +164,10 @@ test('memory map: diagnostics on the map (overlap drawn, failed regions marked)'
   const diag = await p.textContent('#diagnostics') ?? '';
   assert.match(diag, /OVERLAP DETECTED/);
   assert.ok((await p.$$('#map .mm-label.mm-diag')).length >= 2);
+  // a failed region is drawn unfilled: it must still take the click
+  const b = regionSel(sim, 'region-b@50200000');
+  await p.click(b.sel);
+  assert.deepEqual((await posted(p)).filter((m) => m.type === 'reveal'), [{ type: 'reveal', location: b.r.location }]);
   await p.close();
 });
 

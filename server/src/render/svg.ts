@@ -136,7 +136,8 @@ function regionSvg(m: MapModel, r: Reg, lane: number, Y: (a: bigint) => number, 
   const cls = `mm-region kind-${r.kind}${failed ? ' mm-failed' : ''}${r.flags.nomap ? ' mm-nomap' : ''}`;
   const aria = `${r.name} ${hex(r.start)} to ${hex(r.end - 1n)}, ${human(r.end - r.start)}`;
   let s = `<g class="${cls}" data-id="${r.id}" tabindex="0" role="button" aria-label="${esc(aria)}"><title>${esc(regionFacts(m, r).join('\n'))}</title>`;
-  s += `<rect class="mm-box" x="${x}" y="${y0}" width="${LANE_W}" height="${h}" fill="${failed ? 'none' : fill}" stroke="${failed ? OKABE_ITO.vermillion : '#333'}" stroke-width="${failed ? 1.5 : 0.8}"${r.flags.dynamic ? ' stroke-dasharray="4 2"' : ''}/>`;
+  // pointer-events="all": a failed region is drawn unfilled but must still take hover and clicks
+  s += `<rect class="mm-box" pointer-events="all" x="${x}" y="${y0}" width="${LANE_W}" height="${h}" fill="${failed ? 'none' : fill}" stroke="${failed ? OKABE_ITO.vermillion : '#333'}" stroke-width="${failed ? 1.5 : 0.8}"${r.flags.dynamic ? ' stroke-dasharray="4 2"' : ''}/>`;
   if (r.flags.nomap) s += `<rect x="${x}" y="${y0}" width="${LANE_W}" height="${h}" fill="url(#${p}-nomap)" pointer-events="none"/>`;
   if (failed) s += `<rect x="${x}" y="${y0}" width="${LANE_W}" height="${h}" fill="url(#${p}-failed)" pointer-events="none"/>`;
   return s + '</g>';
