@@ -114,3 +114,24 @@ test('robustness: an unmodelled (empty) result and 5000 regions render, bounded 
   assert.ok(svg.length > 100000);
   assert.ok(ms < 5000, `${ms} ms`);
 });
+
+test('zoom: a 4 KiB /memreserve/ stays visible beside 4 GiB of RAM (log), and linear zoom grows it', () => {
+  const base = fx('arm64-cma-device-pool');
+  const sim: SimulationResult = {
+    ...base,
+    ram: [{ start: '0x40000000', end: '0x140000000' }],
+    regions: [
+      { ...base.regions[0], id: 'ram', start: '0x40000000', end: '0x140000000', size: '0x100000000' },
+      { ...base.regions[2], id: 'rsv', kind: 'memreserve', name: '/memreserve/ #0', start: '0x7ffff000', end: '0x80000000', size: '0x1000' },
+    ],
+  };
+  const m = buildModel(sim);
+  const r = m.regions.find((x) => x.id === 'rsv')!;
+  const log = computeLayout(m, { mode: 'log', zoom: 1 });
+  assert.ok(log.y(r.end) - log.y(r.start) >= 14, '4 KiB row readable at zoom 1');
+  // linear: 4 KiB of 4 GiB of ~640 px is 0.0006 px, drawn at the 2 px minimum; 64x zoom keeps the minimum
+  const lin = computeLayout(m, { mode: 'linear', zoom: 1 });
+  assert.ok(lin.y(r.end) - lin.y(r.start) <= 2.01);
+  const ram = m.ram[0];
+  assert.ok(computeLayout(m, { mode: 'linear', zoom: 64 }).y(ram.end) > 64 * 0.9 * (lin.y(ram.end) - lin.y(ram.start)));
+});
