@@ -1,7 +1,8 @@
 // pt_walk: the translation box's MMU walk. Hand-derived index/descriptor checks for the three
 // formats, then every linear-map range the real Debian 6.1 kernels built in the boot oracle's
 // userspace runs (results-userspace/<arch>/<case>.json, pagetables.ranges[]) walked on the
-// simulator's model of the same case: same PA, same leaf level, same decoded attribute bits.
+// simulator's model of the same case (arm: also the DTB and vectors mappings): same PA, same
+// leaf level, same decoded attribute bits (and the short-descriptor domain).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
@@ -110,7 +111,9 @@ for (const c of cases) {
     // arm: 0x40204000 (oracle README: the second arm_memblock_init reserve, walked and compared)
     if (c.arch === 'arm') assert.equal(input.swapperPgDir, 0x40204000n);
     const bad: string[] = [];
-    for (const r of j.pagetables.ranges.filter((x) => x.region === 'linear' && !skipped(c.arch, x))) {
+    // arm also maps the DTB (FDT_FIXED_BASE) and the vectors at boot: the simulator models those too
+    const regions = c.arch === 'arm64' ? ['linear'] : ['linear', 'fdt', 'vectors'];
+    for (const r of j.pagetables.ranges.filter((x) => regions.includes(x.region) && !skipped(c.arch, x))) {
       score.ranges++;
       const vs = BigInt(r.va_start);
       const ve = BigInt(r.va_end);
@@ -133,6 +136,9 @@ for (const c of cases) {
           ? { XN: a.xn ? '1' : '0', APX: String((a.ap as number) >> 2), 'AP[1:0]': String((a.ap as number) & 3), TEX: String(a.tex), C: a.c ? '1' : '0', B: a.b ? '1' : '0', S: a.s ? '1' : '0', nG: a.ng ? '1' : '0' }
           : { AttrIndx: String(a.attrindx), 'AP[2] (RO)': a.ap_ro ? '1' : '0', 'AP[1] (user)': a.ap_user ? '1' : '0', SH: String(a.sh), AF: a.af ? '1' : '0', nG: a.ng ? '1' : '0', PXN: a.pxn ? '1' : '0', [c.arch === 'arm64' ? 'UXN' : 'XN']: (c.arch === 'arm64' ? a.uxn : a.xn) ? '1' : '0', software: '0x' + Number(a.sw).toString(16), ...(c.arch === 'arm64' ? { 'DBM (PTE_WRITE)': a.dbm ? '1' : '0' } : {}) };
         for (const [k, v] of Object.entries(want)) if (field(w, k) !== v) bad.push(`${where}: ${k} ${field(w, k)} != ${v}`);
+        // short descriptors: the domain sits in the L1 entry (section or page-table)
+        const dom = w.steps[0].fields.find((f) => f.name === 'Domain')?.value;
+        if (c.arch === 'arm' && dom !== String(a.domain)) bad.push(`${where}: domain ${dom} != ${a.domain}`);
         if (c.arch === 'arm64' && a.table) {
           const t = w.steps[w.steps.length - 2];
           const tf = (n: string) => t.fields.find((f) => f.name === n)?.value;
@@ -145,6 +151,6 @@ for (const c of cases) {
 }
 
 test('oracle probe count', () => {
-  console.log(`pt-walk vs oracle: ${score.ranges} linear ranges, ${score.probes} probes`);
+  console.log(`pt-walk vs oracle: ${score.ranges} ranges (linear map; arm also DTB and vectors), ${score.probes} probes`);
   assert.ok(score.probes > 100);
 });

@@ -373,7 +373,8 @@ function walkShort(input: WalkInput, va: bigint): WalkResult {
   const i1 = Number(va >> 20n);
   const note1 = 'swapper_pg_dir (TTBCR.N=0: TTBR0 holds the current pgd; its kernel entries are copies of swapper_pg_dir)';
   const entry1 = sw !== undefined ? sw + BigInt(i1 * 4) : undefined;
-  const domain = m && /USR ro x/.test(m.attrs) ? 3 : 0;
+  // DOMAIN_VECTORS (3) for the vectors/stubs pages (devicemaps_init's MT_*_VECTORS), else DOMAIN_KERNEL
+  const domain = m && (m.note === 'vectors' || /USR ro x/.test(m.attrs)) ? 3 : 0;
   if (!m || leaf === undefined) {
     steps.push(invalidStep('L1 (PGD)', '31:20', i1, 4, sw, note1, (d) => decodeShort(d, 'invalid', 1, 0)));
     return { va, steps, fault: { level: 'L1 (PGD)', reason: 'section/page-table entry is a fault entry: no simulated mapping covers this address (not lowmem, a no-map region or a hole)' } };
