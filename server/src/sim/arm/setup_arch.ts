@@ -206,6 +206,16 @@ export function armSetupArch(ctx: BootContext): void {
   (mb as { canResize?: boolean }).canResize = true;
   const z = bootmemInit(mb, c, { movablecore: ctx.args.movablecore, kernelcore: ctx.args.kernelcore }, armDmaPfnLimit);
   for (const m of z.messages) log(ctx, 'free_area_init', m);
+  // a memory region starting in the last page below 4 GiB: PFN_UP wraps to pfn 0 on 32-bit
+  // phys_addr_t, the node then spans from pfn 0 and memblock_free_all frees struct pages of
+  // memory that does not exist (generated case rand-32: `BUG: Bad page state ... pfn:00001`)
+  const wrap = mb.memory.find((r) => r.base + 4095n > mb.physMax);
+  if (wrap) {
+    ctx.findings.push({
+      severity: 'error', code: 'sim-arm-crash',
+      message: `memory region at 0x${wrap.base.toString(16)} lies in the last page below 4 GiB: PFN_UP wraps to pfn 0, so the node starts at pfn 0 and the kernel crashes in mem_init (Bad page state, then an oops).`,
+    });
+  }
   reportZones(ctx, z);
   snapshot(ctx, 'paging_init');
 

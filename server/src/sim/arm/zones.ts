@@ -55,8 +55,10 @@ export interface ZonesResult {
 export function pfnRanges(mb: Memblock): { start: bigint; end: bigint }[] {
   const out: { start: bigint; end: bigint }[] = [];
   for (const r of mb.memory) {
-    const s = (r.base + 4095n) >> PAGE_SHIFT;
-    const e = (r.base + r.size) >> PAGE_SHIFT;
+    // PFN_UP/PFN_DOWN on phys_addr_t: 32 bits without LPAE, so a region in the last page
+    // below 4 GiB gets start pfn 0 (PFN_UP wraps) and the node then starts at pfn 0
+    const s = ((r.base + 4095n) & mb.physMax) >> PAGE_SHIFT;
+    const e = ((r.base + r.size) & mb.physMax) >> PAGE_SHIFT;
     if (s < e) out.push({ start: s, end: e });
   }
   return out;
@@ -173,7 +175,8 @@ export function bootmemInit(mb: Memblock, c: ArmConsts, args: MovableArgs, armDm
       break;
     }
   }
-  const nodeStart = ranges.length ? ranges[0]!.start : 0n;
+  // get_pfn_range_for_nid: the lowest start of any range (not always the first: PFN_UP wrap)
+  const nodeStart = ranges.length ? ranges.reduce((a, r) => (r.start < a ? r.start : a), ranges[0]!.start) : 0n;
   const nodeEnd = ranges.length ? ranges.reduce((a, r) => (r.end > a ? r.end : a), 0n) : 0n;
   const movablePfn = zoneMovablePfn(c, ranges, lowest[movableZone]!, args, nodeEnd);
   const zones: ArmZone[] = [];
