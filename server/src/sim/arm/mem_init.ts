@@ -112,7 +112,9 @@ export function memInit(mb: Memblock, c: ArmConsts, z: ZonesResult, totalCmaPage
   const totalram = freedLow + freedHigh;
   const K = (p: bigint) => p * 4n;
   const availableK = K(totalram);
-  const reservedK = K(physpages - totalram - totalCmaPages);
+  // unsigned long arithmetic: CMA pools outside memory (mem= below a static pool) make it
+  // negative, and the kernel prints it modulo 2^32 (generated case rand-39 on arm-lpae)
+  const reservedK = K(physpages - totalram - totalCmaPages) & 0xffffffffn;
   const line: MemoryLine = {
     availableK,
     totalK: K(physpages),
