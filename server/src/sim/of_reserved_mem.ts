@@ -103,8 +103,11 @@ export function fdtScanReservedMem(ctx: BootContext): RmemNode[] {
       }
       let first = true;
       for (let off = 0; t && off + t <= len; off += t) {
-        const base = memCell(reg.value, off, cells.addr);
-        const size = memCell(reg.value, off + cells.addr * 4, cells.size);
+        // phys_addr_t base, size: 32 bits on arm without LPAE (generated case rand-44: a pool
+        // at 0x1_17800000 is reserved and created at 0x17800000)
+        const paMask = (1n << BigInt(ctx.profile.physAddrBits)) - 1n;
+        const base = memCell(reg.value, off, cells.addr) & paMask;
+        const size = memCell(reg.value, off + cells.addr * 4, cells.size) & paMask;
         rm.regs.push({ base, size });
         const ok = size !== 0n && reserveMemory(ctx, base, size, rm.nomap, owner);
         if (!ok) {
@@ -200,7 +203,9 @@ function allocSize(ctx: BootContext, rm: RmemNode): boolean {
     result(rm, { kind: 'invalid-property', cause: 'size' });
     return false;
   }
-  const size = memCell(sizeProp.value, 0, cells.size);
+  // phys_addr_t size and align (32 bits on arm without LPAE)
+  const paMask = (1n << BigInt(p.physAddrBits)) - 1n;
+  const size = memCell(sizeProp.value, 0, cells.size) & paMask;
   let align = 0n;
   const alignProp = getProp(node, 'alignment');
   if (alignProp) {
@@ -209,7 +214,7 @@ function allocSize(ctx: BootContext, rm: RmemNode): boolean {
       result(rm, { kind: 'invalid-property', cause: 'alignment' });
       return false;
     }
-    align = memCell(alignProp.value, 0, cells.addr);
+    align = memCell(alignProp.value, 0, cells.addr) & paMask;
   }
   if (isCompatible(node, 'shared-dma-pool') && rm.reusable && !rm.nomap && align < p.cmaMinAlignment) align = p.cmaMinAlignment;
   const anywhere = (1n << BigInt(p.physAddrBits)) - 1n;
