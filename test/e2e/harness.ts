@@ -20,7 +20,7 @@ const CHROMIUM = process.env.DTMEM_CHROMIUM ?? '/usr/bin/chromium';
 
 export function vsixPath(): string {
   const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
-  return path.join(ROOT, `${pkg.name}-${pkg.version}.vsix`);
+  return process.env.DTMEM_VSIX ?? path.join(ROOT, `${pkg.name}-${pkg.version}.vsix`);
 }
 
 /** Workspace: linux/ (a kernel-tree slice: the TI K3 board folder + include/dt-bindings, so the
