@@ -7,7 +7,7 @@ import './panels.css';
 import { type HostToWebview, type SimulationResult } from '../../server/src/protocol.js';
 import { buildModel, hex, human, regionAt, zoneAt, type MapModel } from '../../server/src/render/model.js';
 import { kernelVaLayout } from '../../server/src/render/va_layout.js';
-import { descriptorHex, paToVa, swapperPgDirOf, walk, type WalkArch, type WalkInput, type WalkResult } from '../../server/src/sim/pt_walk.js';
+import { descriptorHex, isLinearVa, paToVa, swapperPgDirOf, walk, type WalkArch, type WalkInput, type WalkResult } from '../../server/src/sim/pt_walk.js';
 import { arrowNav, el, Host, parseAddr } from './vscode_api.js';
 
 interface State {
@@ -54,7 +54,7 @@ function vaLayout(sim: SimulationResult, m: MapModel): HTMLElement {
 
 function linearMap(m: MapModel): HTMLElement {
   // the linear map by PA (gaps = no-map regions and holes), then the other boot mappings (DTB, vectors)
-  const special = (x: { note?: string }) => /fdt|vectors|earlycon/.test(x.note ?? '');
+  const special = (x: { va: bigint }) => !isLinearVa(m.arch, x.va);
   const byPa = (a: { pa: bigint }, b: { pa: bigint }) => (a.pa < b.pa ? -1 : a.pa > b.pa ? 1 : 0);
   const maps = [...m.mappings.filter((x) => !special(x)).sort(byPa), ...m.mappings.filter(special)];
   const rows: HTMLElement[] = [];
@@ -86,7 +86,7 @@ function linearMap(m: MapModel): HTMLElement {
     const va = ((e.target as HTMLElement).closest('tr') as HTMLElement | null)?.dataset.va;
     if (va) translate(va, 'va');
   });
-  return el('details', { open: '' }, el('summary', {}, `Linear map as simulated (${m.mappings.length} ranges; double-click or Enter walks a range)`), table);
+  return el('details', { open: '' }, el('summary', {}, `Linear map and other boot mappings as simulated (${m.mappings.length} ranges; double-click or Enter walks a range)`), table);
 }
 
 // ---------------------------------------------------------------------------------------------

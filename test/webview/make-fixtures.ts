@@ -16,6 +16,7 @@ export const FIXTURES = [
   ['arm', 'cma-device-pool'],
   ['arm-lpae', 'memory-hole'],
   ['arm64', 'overlap-static'],
+  ['arm', 'cma-misaligned'],
 ] as const;
 
 export function makeFixture(arch: string, name: string): unknown {

@@ -171,6 +171,19 @@ test('memory map: diagnostics on the map (overlap drawn, failed regions marked)'
   await p.close();
 });
 
+test('memory map: a misaligned CMA pool is marked on the map with its diagnostic', async () => {
+  const sim = fx('arm-cma-misaligned');
+  const p = await mapPage('arm-cma-misaligned');
+  // oracle README: arm needs 8 MiB alignment; 0x50100000 fails ("incorrect alignment of CMA region")
+  const { sel, r } = regionSel(sim, 'cma-misaligned@50100000');
+  assert.ok(await p.$(`${sel}.mm-failed`));
+  assert.match(await p.textContent(`#map .mm-label[data-id="${r.id}"]`) ?? '', /^✕ cma-misaligned@50100000/);
+  await p.hover(sel);
+  await p.waitForSelector('#tooltip:not([hidden])');
+  assert.match(await p.textContent('#tooltip') ?? '', /error: .*incorrect alignment of CMA region.*\[rmem-cma-misaligned\]/);
+  await p.close();
+});
+
 test('memory map: what-if bar re-requests the simulation with mem=/cma=/vmalloc=/arch/RAM', async () => {
   const sim = fx('arm-cma-device-pool');
   const p = await mapPage('arm-cma-device-pool');

@@ -4,6 +4,7 @@
 // a region (PFNs, zones, lowmem/highmem, how the linear map maps it). Pure: used by the SVG
 // renderer, the webviews and the CLI.
 import { fromHex, type MapRegion, type SimulationResult, type WireDiagnostic } from '../protocol.js';
+import { isLinearVa } from '../sim/pt_walk.js';
 
 export interface Reg {
   id: string;
@@ -159,7 +160,7 @@ export function regionFacts(m: MapModel, r: Reg): string[] {
   if (r.kind !== 'hole') {
     if (r.flags.nomap) out.push('mapping: not in the linear map (no-map)');
     else {
-      const maps = m.mappings.filter((x) => x.pa < r.end && r.start < x.pa + x.size);
+      const maps = m.mappings.filter((x) => isLinearVa(m.arch, x.va) && x.pa < r.end && r.start < x.pa + x.size);
       if (maps.length) {
         const kinds = [...new Set(maps.map((x) => (x.granule > m.pageSize ? `${human(x.granule)} sections/blocks` : `${human(x.granule)} pages`)))];
         const va = maps[0].va + (r.start > maps[0].pa ? r.start - maps[0].pa : 0n);

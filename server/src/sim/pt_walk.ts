@@ -98,10 +98,18 @@ export function paToVa(input: WalkInput, pa: bigint): { va?: bigint; mapping?: W
   let best: WalkMapping | undefined;
   for (let i = 0; i < n; i++) {
     const m = input.mappings[i];
-    if (pa >= m.pa && pa < m.pa + m.size && (!best || m.va < best.va)) best = m;
+    // the linear alias first (vmemmap / image mappings also cover some PAs)
+    if (pa >= m.pa && pa < m.pa + m.size && (!best || (isLinearVa(input.arch, m.va) && !isLinearVa(input.arch, best.va)) || (isLinearVa(input.arch, m.va) === isLinearVa(input.arch, best.va) && m.va < best.va))) best = m;
   }
   if (best) return { va: best.va + (pa - best.pa), mapping: best };
   return { reason: 'no linear-map entry maps this physical address (no-map region, RAM hole, highmem or outside RAM)' };
+}
+
+/** Whether `va` is in the linear map: arm64 [PAGE_OFFSET, PAGE_END) with 48-bit VA; 32-bit arm
+ * lowmem from PAGE_OFFSET (0xc0000000, VMSPLIT_3G) below the vmalloc/fixmap/vector area. */
+export function isLinearVa(arch: WalkArch | string, va: bigint): boolean {
+  if (arch === 'arm64') return va >= 0xffff000000000000n && va < 0xffff800000000000n;
+  return va >= 0xc0000000n && va < 0xff000000n;
 }
 
 /** What the attribute text of a simulated mapping says (ptdump-like or PAGE_KERNEL words). */
@@ -115,7 +123,7 @@ export interface Perms {
   tagged: boolean;
 }
 
-export function parsePerms(arch: WalkArch, m: Pick<WalkMapping, 'attrs' | 'note'>): Perms {
+export function parsePerms(arch: WalkArch, m: Pick<WalkMapping, 'attrs' | 'note'> & { va?: bigint }): Perms {
   const a = m.attrs;
   const words = a.split(/[\s,()]+/);
   const ro = words.includes('ro') || /read-only/i.test(a);
@@ -124,15 +132,20 @@ export function parsePerms(arch: WalkArch, m: Pick<WalkMapping, 'attrs' | 'note'
   const mem = /DEV\//.test(a) ? 'device' : /BUFFERABLE|WC\b/.test(a) ? 'wc' : 'wbwa';
   // map_mem: every bank with pgprot_tagged(PAGE_KERNEL), the [_stext, __init_begin) alias with
   // plain PAGE_KERNEL (oracle: attrindx 1 vs 0)
-  const tagged = arch === 'arm64' && !/alias/i.test(m.note ?? '') && mem === 'wbwa';
+  const tagged = arch === 'arm64' && !/alias/i.test(m.note ?? '') && mem === 'wbwa' && (m.va === undefined || isLinearVa(arch, m.va));
   return { ro, xn: xn || !words.includes('x'), user, mem, tagged };
 }
 
 // ---------------------------------------------------------------------------------------------
 // Descriptor encoders (what Linux 6.1 writes) and decoders (what the bits mean).
 
+/** arm64 vmemmap: vmemmap_populate's 2 MiB blocks are PROT_SECT_NORMAL (no PTE_WRITE/PTE_DIRTY;
+ * oracle: sw 0, dbm false, attrindx 0) under UXNTable-only tables. */
+const isVmemmap = (va: bigint) => va >= 0xfffffc0000000000n && va < 0xfffffe0000000000n;
+
 /** arm64 / LPAE long-descriptor leaf (block at L1/L2, page at L3). */
-function longLeaf(arch: WalkArch, p: Perms, pa: bigint, page: boolean): bigint {
+function longLeaf(arch: WalkArch, p: Perms, pa: bigint, page: boolean, sectNormal = false): bigint {
+  if (sectNormal) return bit(0) | pa | (3n << 8n) | bit(10) | bit(53) | bit(54);
   let d = bit(0) | (page ? bit(1) : 0n);
   d |= pa;
   if (arch === 'arm64') {
@@ -297,7 +310,9 @@ function walkArm64(input: WalkInput, va: bigint): WalkResult {
   ];
   let table: bigint | undefined = input.swapperPgDir;
   let tableNote = input.swapperPgDir !== undefined ? 'swapper_pg_dir (TTBR1_EL1)' : 'swapper_pg_dir (TTBR1_EL1), in the kernel image; address not known for this profile';
-  const tblAttr = bit(59) | bit(60); // PXNTable | UXNTable: NO_EXEC_MAPPINGS
+  // map_mem's tables: PXNTable | UXNTable (NO_EXEC_MAPPINGS); vmemmap's come from
+  // p?d_populate(&init_mm, ...), which sets only UXNTable for kernel tables
+  const tblAttr = isVmemmap(va) ? bit(60) : bit(59) | bit(60);
   for (let i = 0; i < 4; i++) {
     const index = Number(bitsOf(va, lv[i].hi, lv[i].shift));
     const vaBits = `${lv[i].hi}:${lv[i].shift}`;
@@ -310,7 +325,7 @@ function walkArm64(input: WalkInput, va: bigint): WalkResult {
     if (leaf === size) {
       const pa = m.pa + (va - m.va);
       const out = pa - (pa % size);
-      const d = longLeaf('arm64', parsePerms('arm64', m), out, i === 3);
+      const d = longLeaf('arm64', parsePerms('arm64', m), out, i === 3, isVmemmap(va) && i < 3);
       steps.push({ level: lv[i].name, vaBits, index, table, tableNote, entryAddr, descSize: 8, kind: i === 3 ? 'page' : 'block', descriptor: d, known: MASK64, fields: decodeLong('arm64', d, i === 3 ? 'page' : 'block', i) });
       return { va, steps, pa, leafSize: size, mapping: m };
     }
