@@ -88,6 +88,8 @@ export interface MemInitResult {
   freedLow: bigint;
   freedHigh: bigint;
   physpages: bigint;
+  /** A free range starting in the last page below 4 GiB: the kernel crashes freeing it. */
+  wrapStart?: bigint;
   line: MemoryLine;
 }
 
@@ -96,7 +98,13 @@ export function memInit(mb: Memblock, c: ArmConsts, z: ZonesResult, totalCmaPage
   freeUnusedMemmap(mb, c, z);
   let freedLow = 0n;
   let freedHigh = 0n;
+  let wrapStart: bigint | undefined;
   for (const r of mb.freeRanges()) {
+    // PFN_UP on a 32-bit phys_addr_t: a free range starting inside the last page below 4 GiB
+    // (memory ends at 0xffffffff, the allocation above it was not page aligned) wraps to pfn 0,
+    // and __free_pages_core frees pfn 0.. : `BUG: Bad page state ... pfn:00001`, then an oops
+    // (generated case rand-34 on arm)
+    if (r.start + PAGE - 1n > mb.physMax && wrapStart === undefined) wrapStart = r.start;
     const s = (r.start + PAGE - 1n) / PAGE;
     const e = r.end / PAGE;
     // __free_memory_core: lowmem part only
@@ -131,5 +139,5 @@ export function memInit(mb: Memblock, c: ArmConsts, z: ZonesResult, totalCmaPage
       `${c.rodataK}K rodata, ${c.initK}K init, ${c.bssK}K bss, ${reservedK}K reserved, ${K(totalCmaPages)}K cma-reserved, ` +
       `${K(freedHigh)}K highmem)`,
   };
-  return { freedLow, freedHigh, physpages, line };
+  return wrapStart === undefined ? { freedLow, freedHigh, physpages, line } : { freedLow, freedHigh, physpages, line, wrapStart };
 }

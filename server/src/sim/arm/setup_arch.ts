@@ -254,6 +254,12 @@ export function armSetupArch(ctx: BootContext): void {
   // mem_init
   if (c.lpae && z.maxPfn > armDmaPfnLimit) for (const m of swiotlbInit(mb, c)) log(ctx, 'mem_init', m);
   const mi = memInit(mb, c, z, ctx.totalCmaPages);
+  if (mi.wrapStart !== undefined) {
+    ctx.findings.push({
+      severity: 'error', code: 'sim-arm-crash',
+      message: `free memory from 0x${mi.wrapStart.toString(16)} lies in the last page below 4 GiB: PFN_UP wraps to pfn 0 and memblock_free_all frees pages that do not exist (Bad page state, then an oops in mem_init). Keep the top of RAM page aligned or reserve its last page.`,
+    });
+  }
   ctx.result.memoryLine = mi.line;
   log(ctx, 'mem_init', mi.line.text);
   snapshot(ctx, 'mem_init');
