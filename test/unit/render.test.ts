@@ -22,7 +22,7 @@ test('memory-hole: the hole between the banks is explicit and drawn as a break',
   assert.ok(l.breaks.some((b) => b.start === 0x5f000000n && b.end === 0x60000000n));
   const svg = renderMemoryMapSvg(m, { mode: 'log', zoom: 1 }).svg;
   assert.match(svg, /16 MiB not RAM/);
-  assert.match(svg, /lowmem ↑ ↓ highmem \(0x70000000\)/);
+  assert.match(svg, /arm_lowmem_limit 0x70000000<\/title>.*↑ lowmem.*↓ highmem/);
 });
 
 test('log scale: a 4 KiB-scale region stays readable next to GiB of RAM, linear scale is proportional', () => {

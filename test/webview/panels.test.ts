@@ -335,6 +335,7 @@ test('screenshots: each panel in light, dark and high contrast', async () => {
   mkdirSync(SHOTS, { recursive: true });
   for (const theme of ['light', 'dark', 'high-contrast'] as Theme[]) {
     const m = await mapPage('arm-cma-device-pool', theme);
+    await m.setViewportSize({ width: 1280, height: 1060 });
     await m.hover(regionSel(fx('arm-cma-device-pool'), 'gpu-cma@58000000').sel);
     await m.screenshot({ path: join(SHOTS, `memory-map-${theme}.png`) });
     await m.close();

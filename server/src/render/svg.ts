@@ -121,7 +121,8 @@ export function renderMemoryMapSvg(m: MapModel, opts: SvgOptions): SvgResult {
   // lowmem/highmem boundary
   if (m.lowmemLimit !== undefined && m.lowmemLimit > layout.start && m.lowmemLimit < layout.end) {
     const y = Y(m.lowmemLimit);
-    out.push(`<g class="mm-lowmemg"><line class="mm-lowmem" x1="${ZONE_X - 4}" y1="${y}" x2="${labelX - 4}" y2="${y}" stroke="#000" stroke-dasharray="6 3" stroke-width="1.5"/><text class="mm-text mm-small" x="${ZONE_X}" y="${y - 3}">lowmem ↑ ↓ highmem (${hex(m.lowmemLimit)})</text></g>`);
+    out.push(`<g class="mm-lowmemg"><title>lowmem/highmem boundary: arm_lowmem_limit ${hex(m.lowmemLimit)}</title><line class="mm-lowmem" x1="${ZONE_X - 4}" y1="${y}" x2="${labelX - 4}" y2="${y}" stroke="#000" stroke-dasharray="6 3" stroke-width="1.5"/>`
+      + `<text class="mm-text mm-small" x="${RAM_X + 3}" y="${y - 3}">↑ lowmem</text><text class="mm-text mm-small" x="${RAM_X + 3}" y="${y + 11}">↓ highmem</text></g>`);
   }
   out.push('</svg>');
   return { svg: out.join(''), width, height, layout, top };
