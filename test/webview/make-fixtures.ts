@@ -17,6 +17,7 @@ export const FIXTURES = [
   ['arm-lpae', 'memory-hole'],
   ['arm64', 'overlap-static'],
   ['arm', 'cma-misaligned'],
+  ['arm', 'static'],
 ] as const;
 
 export function makeFixture(arch: string, name: string): unknown {

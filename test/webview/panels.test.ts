@@ -313,6 +313,19 @@ test('page tables: faults and not-mapped answers (RAM hole, TTBR0 address)', asy
   await p.close();
 });
 
+test('page tables: a no-map region is a hole in the linear map (oracle case static)', async () => {
+  const p = await ptPage('arm-static');
+  // oracle README: no-map regions are simply absent from the linear map (static: 0x50000000-0x503fffff)
+  assert.match(await p.textContent('#linear-map') ?? '', /0x50000000–0x503fffff4 MiBnot mappedno-map: secure@50000000/);
+  const t = await translate(p, '0x50001000');
+  assert.match(t.answer, /Not in the linear map/);
+  assert.match(t.answer, /owner\s*secure@50000000/);
+  // its would-be VA faults at the L1 entry (a section-mapped lowmem with a 4 MiB hole)
+  const v = await translate(p, '0xd0001000');
+  assert.match(v.answer, /Fault at L1 \(PGD\)/);
+  await p.close();
+});
+
 test('page tables: VA layout, linear map gaps, keyboard', async () => {
   const p = await ptPage('arm-cma-device-pool');
   const areas = await p.$$eval('#va-layout tbody tr td:first-child', (tds) => tds.map((t) => t.textContent));
