@@ -141,7 +141,7 @@ function nodePathOf(node: DtNode): string {
 export function reserveMemreserves(ctx: BootContext): void {
   for (const r of ctx.tree.memreserves) {
     if (!r.size) break;
-    ctx.memblock.reserve(r.address, r.size, callerOf(ctx.profile, 'early_init_fdt_scan_reserved_mem'), '/memreserve/');
+    ctx.memblock.reserve(r.address, r.size, callerOf(ctx.profile, 'early_init_fdt_scan_reserved_mem:memreserve'), '/memreserve/');
   }
 }
 
@@ -323,11 +323,12 @@ export function reserveElfcorehdr(ctx: BootContext): void {
   ctx.log.push({ step, text: `OF: fdt: Reserving ${e.size >> 10n} KiB of memory at 0x${e.base.toString(16)} for elfcorehdr` });
 }
 
-/** early_init_fdt_scan_reserved_mem: static pass, elfcorehdr, /memreserve/, then
- * fdt_init_reserved_mem. */
+/** early_init_fdt_scan_reserved_mem as Debian's 6.1.176 runs it: /memreserve/ first, then the
+ * static pass, elfcorehdr and fdt_init_reserved_mem. A no-map node over a /memreserve/ range
+ * fails with -EBUSY (boot-oracle memrsv-nomap on arm, arm and arm64 alike). */
 export function earlyInitFdtScanReservedMem(ctx: BootContext): void {
+  reserveMemreserves(ctx);
   const saved = fdtScanReservedMem(ctx);
   reserveElfcorehdr(ctx);
-  reserveMemreserves(ctx);
   fdtInitReservedMem(ctx, saved);
 }

@@ -164,6 +164,7 @@ function arm64Profile(): Profile {
       // offsets as printed by the arm64 oracle logs
       early_init_fdt_scan_reserved_mem: 'early_init_fdt_scan_reserved_mem+0x2b8/0x3c0',
       'early_init_fdt_scan_reserved_mem:elfcorehdr': 'early_init_fdt_scan_reserved_mem+0x364/0x3c0',
+      'early_init_fdt_scan_reserved_mem:memreserve': 'early_init_fdt_scan_reserved_mem+0x78/0x3c0', // golden a64-memreserve
       fdt_init_reserved_mem: 'fdt_init_reserved_mem+0x490/0x4d4',
       early_init_dt_alloc_reserved_memory_arch: 'early_init_dt_alloc_reserved_memory_arch+0x40/0x94',
       memblock_alloc_range_nid: 'memblock_alloc_range_nid+0xe8/0x17c',
