@@ -146,6 +146,9 @@ export async function start(): Promise<Session> {
 
 // ---- workbench gestures ------------------------------------------------------------------
 
+/** The active tab of the focused editor group (a webview panel opens a second group). */
+export const ACTIVE_TAB = '.editor-group-container.active .tab.active';
+
 const isMac = false;
 export const mod = isMac ? 'Meta' : 'Control';
 
@@ -158,7 +161,7 @@ export async function openFile(page: Page, rel: string): Promise<void> {
   await page.locator('.quick-input-list .monaco-list-row').first().waitFor();
   await page.waitForTimeout(300);
   await page.keyboard.press('Enter');
-  await page.locator(`.tab.active[aria-label*="${path.basename(rel)}"]`).waitFor();
+  await page.locator(`${ACTIVE_TAB}[aria-label*="${path.basename(rel)}"]`).waitFor();
   await page.locator('.monaco-editor .view-lines').first().waitFor();
 }
 
