@@ -9,8 +9,7 @@
 //   core modules'; this file supplies the arm-specific parts and their order.
 import { getProp, readString, readStrings, readU32, type DtNode } from '../../dts/tree.js';
 import { checkUsableMemRange, scanMemory, rootCells, memCell } from '../fdt_scan.js';
-import { fdtInitReservedMem, fdtScanReservedMem, reserveElfcorehdr } from '../of_reserved_mem.js';
-import { callerOf } from '../profile.js';
+import { earlyInitFdtScanReservedMem } from '../of_reserved_mem.js';
 import { cmaActivate, dmaContiguousReserve } from '../cma.js';
 import { ALLOC_ACCESSIBLE, NUMA_NO_NODE } from '../memblock.js';
 import type { BootContext } from '../types.js';
@@ -89,19 +88,10 @@ function possibleCpus(ctx: BootContext, c: ArmConsts): number {
   return Math.max(1, Math.min(hwids.length, cap));
 }
 
-/** early_init_fdt_scan_reserved_mem as Debian's 6.1.176 runs it: the DTB header's /memreserve/
- * entries first (caller +0x78, before the /reserved-memory scan: a no-map node on such a range
- * fails with -EBUSY, boot-oracle memrsvnomap), then the static /reserved-memory pass, elfcorehdr,
- * and fdt_init_reserved_mem. (An adapter over the shared steps, whose own wrapper reserves the
- * /memreserve/ entries after the scan.) */
+/** early_init_fdt_scan_reserved_mem: the shared model (DTB header /memreserve/ entries first, then
+ * the static /reserved-memory pass, elfcorehdr and fdt_init_reserved_mem; boot-oracle memrsvnomap). */
 function earlyInitFdtScanReservedMemArm(ctx: BootContext): void {
-  for (const r of ctx.tree.memreserves) {
-    if (!r.size) break;
-    ctx.memblock.reserve(r.address, r.size, callerOf(ctx.profile, 'early_init_fdt_scan_reserved_mem:memreserve'), '/memreserve/');
-  }
-  const saved = fdtScanReservedMem(ctx);
-  reserveElfcorehdr(ctx);
-  fdtInitReservedMem(ctx, saved);
+  earlyInitFdtScanReservedMem(ctx);
 }
 
 /** reserve_initrd_mem (init/initramfs.c in 6.1): page-rounded, must be memory and not already
