@@ -112,20 +112,30 @@ export async function start(): Promise<Session> {
   server.stdout!.on('data', collect);
   server.stderr!.on('data', collect);
   const url = `http://127.0.0.1:${port}/`;
-  await waitHttp(url + 'healthz', 60_000, server);
-  const context: BrowserContext = await chromium.launchPersistentContext(path.join(base, 'chromium'), {
-    executablePath: CHROMIUM,
-    headless: true,
-    viewport: { width: 1600, height: 1000 },
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  const page = context.pages()[0] ?? await context.newPage();
-  page.setDefaultTimeout(30_000);
-  await page.goto(`${url}?folder=${encodeURIComponent(ws)}`);
-  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-  // The explorer shows the workspace once the remote file system answers.
-  await page.locator('.explorer-folders-view, .explorer-viewlet').first().waitFor({ timeout: 60_000 });
+  let context: BrowserContext | undefined;
+  let page: Page;
+  try {
+    await waitHttp(url + 'healthz', 60_000, server);
+    context = await chromium.launchPersistentContext(path.join(base, 'chromium'), {
+      executablePath: CHROMIUM,
+      headless: true,
+      viewport: { width: 1600, height: 1000 },
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+        '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    page = context.pages()[0] ?? await context.newPage();
+    page.setDefaultTimeout(30_000);
+    await page.goto(`${url}?folder=${encodeURIComponent(ws)}`);
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    // The explorer shows the workspace once the remote file system answers.
+    await page.locator('.explorer-folders-view, .explorer-viewlet').first().waitFor({ timeout: 60_000 });
+  } catch (e) {
+    // Nothing may outlive a failed start: the server is this harness's child.
+    await context?.close().catch(() => undefined);
+    server.kill('SIGTERM');
+    throw new Error(`${e instanceof Error ? e.message : String(e)}\ncode-server said:\n${serverLog.slice(-20).join('\n')}`, { cause: e });
+  }
+  const ctx = context;
   mkdirSync(ARTIFACTS, { recursive: true });
   let n = 0;
   return {
@@ -136,7 +146,7 @@ export async function start(): Promise<Session> {
       return file;
     },
     async close() {
-      await context.close().catch(() => undefined);
+      await ctx.close().catch(() => undefined);
       server.kill('SIGTERM');
       await new Promise((r) => { if (server.exitCode !== null) r(undefined); else server.once('exit', r); setTimeout(r, 5000); });
       if (!process.env.DTMEM_E2E_KEEP) rmSync(base, { recursive: true, force: true });
