@@ -18,6 +18,8 @@ for c in "$@"; do
     [[ -f $root/results/$arch/$c.json ]] || continue
     mkdir -p "$GOLDEN/results/$arch"
     cp "$root/results/$arch/$c.json" "$root/results/$arch/$c.log" "$GOLDEN/results/$arch/"
+    # an oracle fallback run keeps the silent first boot's log beside it
+    if [[ -f $root/results/$arch/$c.log.first ]]; then cp "$root/results/$arch/$c.log.first" "$GOLDEN/results/$arch/"; fi
     base=$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1])).oracle.base_dts.split("/").pop())' "$root/results/$arch/$c.json")
     if [[ ! -f $ORACLE/base-dtb/$base && ! -f $GOLDEN/base-dtb/$base ]]; then
       cp "$root/base-dtb/$base" "$GOLDEN/base-dtb/"
@@ -37,5 +39,5 @@ line() {
 }
 while IFS='|' read -r name _; do
   name=$(echo "$name" | xargs); [[ -z $name || $name == \#* ]] && continue
-  for arch in arm64 arm arm-lpae; do [[ -f $RESULTS/$arch/$name.json ]] && line "$arch" "$name"; done
+  for arch in arm64 arm arm-lpae; do if [[ -f $RESULTS/$arch/$name.json ]]; then line "$arch" "$name"; fi; done
 done < manifest.txt > "$RESULTS/summary.tsv"
