@@ -227,6 +227,7 @@ export async function until<T>(fn: () => Promise<T | undefined | null | false>, 
       const v = await fn();
       if (v) return v;
     } catch (e) {
+      if (e instanceof Error && e.message.includes('did not register')) throw e;
       last = e;
     }
     await new Promise((r) => setTimeout(r, 250));
@@ -234,9 +235,14 @@ export async function until<T>(fn: () => Promise<T | undefined | null | false>, 
   throw new Error(`timed out after ${ms} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
 }
 
-/** The innermost frame of a webview panel whose document contains `text`. */
+/** The innermost frame of a webview panel whose document contains `text`. Fails at once when
+ * the workbench reports that the command behind it does not exist. */
 export async function webviewFrame(page: Page, text: string | RegExp, ms = 30_000): Promise<Frame> {
   return until(async () => {
+    // VS Code reports an unregistered command in a modal dialog (or a toast).
+    const said = (await page.locator('.monaco-dialog-box, .notifications-toasts').allInnerTexts().catch(() => [])).join('\n');
+    const missing = /command '([\w.]+)' not found/.exec(said);
+    if (missing) throw new Error(`the extension did not register ${missing[1]} (the workbench says: command not found)`);
     for (const f of page.frames()) {
       if (f === page.mainFrame()) continue;
       const body = await f.evaluate(() => document.body?.innerText ?? '').catch(() => '');

@@ -157,7 +157,7 @@ describe('dtmem in a real VS Code (code-server)', { timeout: 480_000 }, () => {
   });
 
   it('clicking a region in the memory map reveals its node', async () => {
-    const frame = await webviewFrame(s.page, 'ramoops');
+    const frame = await webviewFrame(s.page, 'ramoops', 10_000); // opened by the previous step
     // The region's box in the SVG (its group is labelled "<name> <start> to <end>, <size>").
     await frame.locator('.mm-region[aria-label^="ramoops@9ca00000 "] rect.mm-box').first().click();
     const common = readFileSync(path.join(s.ws, BOARD_COMMON), 'utf8');
