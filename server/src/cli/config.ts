@@ -67,7 +67,9 @@ export function configArgs(command: string, config: DtmemConfig, configFile: str
   const dir = path.dirname(path.resolve(configFile));
   const keys = new Set(KEYS[command] ?? []);
   const out: string[] = [];
-  if (keys.has('arch') && config.arch !== undefined && !(command !== 'check' && config.arch === 'auto')) out.push('--arch', config.arch);
+  // simulate and compare take no 'auto' (they pick the arch from the path themselves).
+  const takesAuto = command === 'check' || command === 'map';
+  if (keys.has('arch') && config.arch !== undefined && (takesAuto || config.arch !== 'auto')) out.push('--arch', config.arch);
   if (keys.has('bootargs') && config.bootargs !== undefined) out.push('--bootargs', config.bootargs);
   if (keys.has('include')) for (const d of config.include ?? []) out.push('-I', path.resolve(dir, d));
   if (keys.has('format') && config.format) out.push('--format', config.format);
