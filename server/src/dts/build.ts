@@ -107,7 +107,8 @@ export function buildTree(ast: DtsAst, map: OffsetMap): BuildResult {
     labelDefs.push(d);
   };
   const all: LNode[] = [merged.root];
-  for (let i = 0; i < all.length; i++) all.push(...all[i].children); // deleted nodes too
+  // A loop, not push(...children): a node with ~100k children would overflow the call stack.
+  for (let i = 0; i < all.length; i++) for (const c of all[i].children) all.push(c); // deleted nodes too
   for (const ln of all) for (const def of ln.defs) for (const l of def.labels) labelDef(l.name, l.start, l.end, ln);
   for (const l of merged.fragmentLabels) labelDef(l.name, l.start, l.end, l.target);
 

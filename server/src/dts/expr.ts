@@ -18,6 +18,22 @@ interface Val { v: bigint; start: number; end: number }
 
 const isOp = (t: Token, op: string): boolean => t.kind === 'op' && t.text === op;
 
+// Nesting bound for `(` and unary operators: dtc's bison parser gives up at YYMAXDEPTH (10000)
+// stack entries ("memory exhausted"), about 13 per parenthesis level (one per precedence level);
+// each level here takes ~13 JS frames too, so stop well before the JS stack does.
+const MAX_NESTING = 200;
+let nesting = 0;
+
+function nested<T>(cx: ExprContext, t: Token, fn: () => T): T {
+  if (nesting >= MAX_NESTING) cx.syntax(t, `expression nested over ${MAX_NESTING} levels`);
+  nesting++;
+  try {
+    return fn();
+  } finally {
+    nesting--;
+  }
+}
+
 /** integer_prim: literal | char literal | '(' integer_expr ')'. */
 export function parsePrim(cx: ExprContext): Val {
   const t = cx.peek();
@@ -27,7 +43,7 @@ export function parsePrim(cx: ExprContext): Val {
   }
   if (isOp(t, '(')) {
     cx.take();
-    const e = parseTernary(cx);
+    const e = nested(cx, t, () => parseTernary(cx));
     const close = cx.peek();
     if (!isOp(close, ')')) cx.syntax(close);
     cx.take();
@@ -40,7 +56,7 @@ function parseUnary(cx: ExprContext): Val {
   const t = cx.peek();
   if (t.kind === 'op' && (t.text === '-' || t.text === '~' || t.text === '!')) {
     cx.take();
-    const a = parseUnary(cx);
+    const a = nested(cx, t, () => parseUnary(cx));
     const v = t.text === '-' ? (-a.v) & MASK : t.text === '~' ? ~a.v & MASK : a.v === 0n ? 1n : 0n;
     return { v, start: t.start, end: a.end };
   }

@@ -85,6 +85,24 @@ export function deleteNode(node: LNode): void {
   for (const l of node.labels) l.deleted = true;
 }
 
+// Name -> first child / property of a node, extended as the arrays grow (rebuilt if one shrank):
+// dtc's linear lookups made merging two definitions of a node with n entries O(n^2) (40k
+// children: 6 s). Short arrays keep the plain scan.
+interface NameIndex<T> { arr: T[]; seen: number; map: Map<string, T> }
+const childIndex = new WeakMap<LNode, NameIndex<LNode>>();
+const propIndex = new WeakMap<LNode, NameIndex<LProp>>();
+
+function firstNamed<T extends { name: string }>(cache: WeakMap<LNode, NameIndex<T>>, node: LNode, arr: T[], name: string): T | undefined {
+  if (arr.length <= 16) return arr.find((x) => x.name === name);
+  let ix = cache.get(node);
+  if (!ix || ix.arr !== arr || ix.seen > arr.length) cache.set(node, (ix = { arr, seen: 0, map: new Map() }));
+  for (; ix.seen < arr.length; ix.seen++) {
+    const x = arr[ix.seen]!;
+    if (!ix.map.has(x.name)) ix.map.set(x.name, x);
+  }
+  return ix.map.get(name);
+}
+
 /** merge_nodes(old, new) exactly as dtc 1.7.0 does it. */
 export function mergeNodes(old: LNode, neu: LNode, index: LabelIndex): void {
   old.deleted = false;
@@ -94,11 +112,11 @@ export function mergeNodes(old: LNode, neu: LNode, index: LabelIndex): void {
   }
   for (const np of neu.props) {
     if (np.deleted) {
-      const victim = old.props.find((p) => p.name === np.name);
+      const victim = firstNamed(propIndex, old, old.props, np.name);
       if (victim) deleteProp(victim);
       continue;
     }
-    const op = old.props.find((p) => p.name === np.name);
+    const op = firstNamed(propIndex, old, old.props, np.name);
     if (op) {
       for (const l of np.labels) addLabel(op.labels, l.name);
       op.data = np.data;
@@ -109,11 +127,11 @@ export function mergeNodes(old: LNode, neu: LNode, index: LabelIndex): void {
   for (const nc of neu.children) {
     if (nc.deleted) {
       nc.dead = true;
-      const victim = old.children.find((c) => c.name === nc.name);
+      const victim = firstNamed(childIndex, old, old.children, nc.name);
       if (victim) deleteNode(victim);
       continue;
     }
-    const oc = old.children.find((c) => c.name === nc.name);
+    const oc = firstNamed(childIndex, old, old.children, nc.name);
     if (oc) mergeNodes(oc, nc, index);
     else {
       nc.parent = old;

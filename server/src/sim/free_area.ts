@@ -195,8 +195,9 @@ function unavailableRanges(ctx: BootContext, zones: ZoneInfo[], ranges: { start:
   const sectionPages = p.sectionSize / ps;
   const pbPages = 1n << BigInt(p.pageblockOrder);
   const presentSections = new Set<bigint>();
+  // Bounded like sparse_init's model (2^16 sections: 8 TiB on arm64); sections past it count as holes.
   for (const r of ranges) {
-    for (let s = r.start / sectionPages; s <= (r.end - 1n) / sectionPages && presentSections.size < 1 << 20; s++) presentSections.add(s);
+    for (let s = r.start / sectionPages; s <= (r.end - 1n) / sectionPages && presentSections.size < 1 << 16; s++) presentSections.add(s);
   }
   const mapped = ctx.memblock.memory.filter((r) => !(r.flags & 4));
   const valid = (pfn: bigint): boolean => {

@@ -32,8 +32,16 @@ function candidates(dir: string, name: string, sp: SearchPath): string[] {
   return out;
 }
 
+/** Files larger than this are read as empty and reported (preprocess's `file-too-large`): the
+ * largest .dts/.dtsi/.h of Linux 6.12 is 248 KB (tegra124-nyan-big-emc.dtsi), and lexing and
+ * parsing a multi-megabyte file would stall the editor for seconds and hold ~27 bytes of tokens
+ * per source char. */
+export const MAX_FILE_CHARS = 2 * 1024 * 1024;
+
 export class FileReader {
   private cache = new Map<string, string | undefined>();
+  /** Files read as empty because they exceed MAX_FILE_CHARS, with their real size. */
+  readonly tooLarge = new Map<string, number>();
   constructor(private fs: FileSystem) {}
 
   read(path: string): string | undefined {
@@ -43,6 +51,10 @@ export class FileReader {
       text = this.fs.readFile(path);
     } catch {
       text = undefined;
+    }
+    if (text !== undefined && text.length > MAX_FILE_CHARS) {
+      this.tooLarge.set(path, text.length);
+      text = '';
     }
     this.cache.set(path, text);
     return text;

@@ -30,11 +30,22 @@ export function linearMap(ctx: BootContext, memstart: bigint, image: ReturnType<
   const pmds = new Set<bigint>();
   const puds = new Set<bigint>();
   const mappings: PageTableMapping[] = [];
+  // GiBs wholly page mapped: their 512 PTE tables are counted at once (not one Set entry per
+  // 2 MiB), so terabytes of RAM cost one entry per GiB.
+  const fullGiBs = new Set<bigint>();
   const touch = (s: bigint, e: bigint, blocksOk: boolean) => {
     for (let g = s / SZ_512G; g <= (e - 1n) / SZ_512G; g++) puds.add(g);
     for (let g = s / SZ_1G; g <= (e - 1n) / SZ_1G && pmds.size < 1 << 20; g++) {
       const gs = g * SZ_1G;
-      if (blocksOk && gs >= s && gs + SZ_1G <= e && !pmds.has(g)) continue; // PUD block
+      const full = gs >= s && gs + SZ_1G <= e;
+      if (blocksOk && full && !pmds.has(g)) continue; // PUD block
+      if (fullGiBs.has(g)) continue;
+      if (full && !blocksOk) {
+        if (pmds.has(g)) for (let b = g * 512n; b < (g + 1n) * 512n; b++) ptes.delete(b);
+        pmds.add(g);
+        fullGiBs.add(g);
+        continue;
+      }
       pmds.add(g);
       const bs0 = gs > s ? gs : s;
       const be0 = gs + SZ_1G < e ? gs + SZ_1G : e;
@@ -75,12 +86,20 @@ export function linearMap(ctx: BootContext, memstart: bigint, image: ReturnType<
   mappings.sort((a, b) => (a.pa < b.pa ? -1 : a.pa > b.pa ? 1 : 0));
   // map_kernel: the image at KIMAGE_VADDR (MODULES_END; no KASLR without a seed)
   mappings.push({ va: 0xffff800008000000n, pa: image.text, size: image.end - image.text, granule: SZ_2M, attrs: 'kernel image: text RX, rodata R, init, data RW', note: 'map_kernel (swapper_pg_dir), KIMAGE_VADDR' });
-  return { tables: ptes.size + pmds.size + puds.size, mappings };
+  return { tables: ptes.size + 512 * fullGiBs.size + pmds.size + puds.size, mappings };
 }
 
+// Tables past this many (over ~128 GiB of page-mapped RAM) are allocated in bulk, about 1000
+// requests for the rest: page by page, terabytes of (fuzzed) RAM took seconds. Placement differs
+// from the kernel's only where a free range smaller than one bulk request lies above the others.
+const PGTABLE_EXACT = 1 << 16;
+
 function pgtableAlloc(ctx: BootContext, n: number): void {
-  for (let i = 0; i < n; i++) {
-    ctx.memblock.physAllocRange(ctx.profile.pageSize, ctx.profile.pageSize, 0n, 1n, 'early_pgtable_alloc+0x2c/0xb0', 'page tables');
+  const page = ctx.profile.pageSize;
+  for (let i = 0; i < n; ) {
+    const k = i < PGTABLE_EXACT ? 1 : Math.min(n - i, Math.max(512, Math.ceil((n - PGTABLE_EXACT) / 1024)));
+    ctx.memblock.physAllocRange(page * BigInt(k), page, 0n, 1n, 'early_pgtable_alloc+0x2c/0xb0', 'page tables');
+    i += k;
   }
 }
 
