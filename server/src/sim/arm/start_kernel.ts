@@ -20,8 +20,16 @@ export function unknownBootOptions(ctx: BootContext, c: ArmConsts): void {
   const known = new Set(ctx.profile.knownParams ?? []);
   const unknown = ctx.args.params.filter((x) => !known.has(x.name) && !x.name.includes('.'));
   const argv = unknown.filter((x) => x.value === undefined).map((x) => x.name);
-  const envp = unknown.filter((x) => x.value !== undefined).map((x) => `${x.name}=${x.value}`);
-  const all = [...argv, ...envp];
+  // envp_init: a repeated name replaces its earlier value in place; HOME and TERM replace the
+  // defaults in envp_init[0..1], which are not printed
+  const envp: { name: string; text: string }[] = [];
+  for (const x of unknown) {
+    if (x.value === undefined || x.name === 'HOME' || x.name === 'TERM') continue;
+    const i = envp.findIndex((e) => e.name === x.name);
+    if (i >= 0) envp[i] = { name: x.name, text: `${x.name}=${x.value}` };
+    else envp.push({ name: x.name, text: `${x.name}=${x.value}` });
+  }
+  const all = [...argv, ...envp.map((e) => e.text)];
   if (!all.length) return;
   const len = BigInt(1 + all.reduce((a, u) => a + 1 + new TextEncoder().encode(u).length, 0));
   const buf = ctx.memblock.allocTryNid(len, 64n, 0n, ALLOC_ACCESSIBLE, NUMA_NO_NODE, c.callers.unknownAlloc!, 'unknown boot options');

@@ -52,19 +52,28 @@ function systemHash(ctx: BootContext, fa: FreeAreaResult, name: string, bucket: 
 }
 
 /** start_kernel -> parse_args(unknown_bootoption) -> print_unknown_bootoptions: parameters the
- * kernel does not know (and that have no `.`) plus init's arguments after `--` are collected
- * in a memblock buffer of 1 + Σ(1 + strlen) bytes that is printed and freed at once. */
+ * kernel does not know (and that have no `.`) are collected in a memblock buffer of
+ * 1 + Σ(1 + strlen) bytes that is printed and freed at once: argv_init's (no `=`) first, then
+ * envp_init's (a repeated name replaces its earlier value). The arguments after `--` are added to
+ * argv_init only after the print (init/main.c 6.1; boot-oracle `foo bar=1 -- initarg`). */
 export function unknownBootOptions(ctx: BootContext): void {
   const p = ctx.profile;
   const known = new Set(p.knownParams);
-  const unknown: string[] = [];
-  const words = ctx.args.raw.split(/\s+/).filter(Boolean);
-  const dash = words.indexOf('--');
+  const argv: string[] = [];
+  const envp: { name: string; text: string }[] = [];
   for (const prm of ctx.args.params) {
     if (known.has(prm.name) || prm.name.includes('.')) continue;
-    unknown.push(prm.value === undefined ? prm.name : `${prm.name}=${prm.value}`);
+    if (prm.value === undefined) argv.push(prm.name);
+    else if (prm.name !== 'HOME' && prm.name !== 'TERM') {
+      // envp_init starts with HOME=/ and TERM=linux and is printed from [2]: those replace
+      // the defaults silently
+      const text = `${prm.name}=${prm.value}`;
+      const i = envp.findIndex((e) => e.name === prm.name);
+      if (i >= 0) envp[i] = { name: prm.name, text };
+      else envp.push({ name: prm.name, text });
+    }
   }
-  if (dash >= 0) unknown.push(...words.slice(dash + 1));
+  const unknown = [...argv, ...envp.map((e) => e.text)];
   if (!unknown.length) return;
   const len = BigInt(1 + unknown.reduce((a, u) => a + 1 + new TextEncoder().encode(u).length, 0));
   const buf = ctx.memblock.allocTryNid(len, p.smpCacheBytes, 0n, 0n, -1, 'start_kernel+0x344/0x790', 'unknown boot options');
@@ -106,7 +115,9 @@ export function arm64MmInit(ctx: BootContext, fa: FreeAreaResult, dmaLimit: bigi
   }
   // build_all_zonelists
   const pageblockPages = 1n << BigInt(p.pageblockOrder);
-  const grouping = fa.totalPages >= pageblockPages * 5n ? 'on' : 'off';
+  // build_all_zonelists: grouping by mobility is off below pageblock_nr_pages * MIGRATE_TYPES,
+  // and MIGRATE_TYPES is 6 with CONFIG_CMA + CONFIG_MEMORY_ISOLATION (Debian's config)
+  const grouping = fa.totalPages >= pageblockPages * 6n ? 'on' : 'off';
   ctx.result.totalPages = fa.totalPages;
   ctx.log.push({ step: 'build_all_zonelists', text: `Built 1 zonelists, mobility grouping ${grouping}.  Total pages: ${fa.totalPages}` });
   ctx.log.push({ step: 'start_kernel', text: `Kernel command line: ${ctx.args.raw}` });
