@@ -35,7 +35,8 @@ export function memblockFreeAll(ctx: BootContext, maxLowPfn: bigint, firstDeferr
 export function memoryLine(ctx: BootContext, o: { freePages: bigint; physPages: bigint; totalram: bigint; highmemPages?: bigint }): MemoryLine {
   const p = ctx.profile;
   const k = (pages: bigint) => (pages * p.pageSize) >> 10n;
-  const reservedK = k(o.physPages - o.totalram - ctx.totalCmaPages);
+  // unsigned long arithmetic: CMA pools outside memory can make it negative (printed modulo 2^64)
+  const reservedK = k(o.physPages - o.totalram - ctx.totalCmaPages) & ((1n << 64n) - 1n);
   const line: MemoryLine = {
     availableK: k(o.freePages), totalK: k(o.physPages), kernelCodeK: p.kernelCodeK, rwdataK: p.rwdataK, rodataK: p.rodataK,
     initK: p.initK, bssK: p.bssK, reservedK, cmaReservedK: k(ctx.totalCmaPages), text: '',
