@@ -259,6 +259,18 @@ export function unavailablePages(z: ZonesResult, mb: Memblock): { zone: string; 
   const out: { zone: string; pages: bigint }[] = [];
   const pbPages = z.pageblockPages;
   const validBlock = (pfn: bigint) => mb.overlaps('memory', (pfn - (pfn % pbPages)) << PAGE_SHIFT, pbPages << PAGE_SHIFT);
+  const nextBankBlock = (pfn: bigint, e: bigint): bigint => {
+    let next = e;
+    for (const r of mb.memory) {
+      const rs = r.base >> PAGE_SHIFT;
+      const re = (r.base + r.size + (1n << PAGE_SHIFT) - 1n) >> PAGE_SHIFT;
+      if (re <= pfn) continue;
+      const at = rs > pfn ? rs : pfn;
+      if (at < next) next = at;
+    }
+    const block = next - (next % pbPages);
+    return block > pfn ? block : pfn;
+  };
   const count = (s: bigint, e: bigint): bigint => {
     let n = 0n;
     let pfn = s;
@@ -268,6 +280,8 @@ export function unavailablePages(z: ZonesResult, mb: Memblock): { zone: string; 
       const be = bs + pbPages < e ? bs + pbPages : e;
       if (validBlock(bs)) n += be - pfn;
       pfn = be;
+      // No memory until the next bank: jump to its pageblock (a 1 TiB LPAE hole was 256k steps).
+      if (!validBlock(bs)) pfn = nextBankBlock(be, e);
     }
     return n;
   };
