@@ -43,6 +43,13 @@ export function checkCase(c: OracleCase): Fact[] {
     facts.push({ name: f.code, ok: false, expected: 'modelled', actual: f.message });
   }
   facts.push(...compare(sim, c.json));
+  // the boot's outcome: a kernel that hung or crashed (timeout, earlycon re-boot, a panic other
+  // than the missing root fs) must be one the simulator reports as dying
+  const j = c.json as OracleJson & { oracle: { timed_out?: boolean; fallback?: unknown } };
+  const panic = (c.json.result as { panic?: string | null }).panic;
+  const died = !!(j.oracle.timed_out || j.oracle.fallback || (panic && !/VFS: Unable to mount root/.test(panic)));
+  const fatal = sim.findings.filter((f) => /^(sim-arm-hang|sim-arm-crash|cma-outside-ram)$/.test(f.code)).map((f) => f.code);
+  facts.push({ name: 'boot outcome', ok: died === fatal.length > 0, expected: died ? 'dies' : 'boots', actual: fatal.length ? `dies (${fatal.join(', ')})` : 'boots' });
   return facts;
 }
 

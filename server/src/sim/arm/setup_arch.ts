@@ -256,12 +256,38 @@ export function armSetupArch(ctx: BootContext): void {
 
   // core_initcall cma_init_reserved_areas: every CMA area must sit in one zone
   cmaActivate(ctx, ctx.result.zones);
+  flatmemCmaOutsideZones(ctx, z, c, b2.lowmemLimit);
   // the page-table inspector's view after boot (permissions applied, atomic pool remapped)
   // the atomic pool comes from dma_contiguous_default_area: the linux,cma-default node's area or the cmdline/Kconfig one
   const fromDt = ctx.state.defaultCmaFromDt;
   const dflt2 = ctx.cmaAreas.find((a) => (fromDt ? a.name === fromDt : a.isDefault) && a.activated !== false);
   const pool = dflt2 && dflt2.base + 256n * 1024n <= b2.lowmemLimit ? { pa: dflt2.base, size: 256n * 1024n } : undefined;
   ctx.result.pageTables = finalLinearMap(mmu.mappings, c, physOffset, pool);
+}
+
+/** cma_activate_area on FLATMEM for an area outside every zone: WARN_ON_ONCE(!pfn_valid) twice,
+ * then page_zone(pfn_to_page(pfn)) reads mem_map + (pfn - start) beyond the node's memmap. The
+ * kernel only crashes when those struct pages are not in the lowmem linear map (generated cases:
+ * rand-44 arm, a pool below RAM; rand-39 arm-lpae: past lowmem; rand-202 arm-lpae boots, its
+ * struct pages land inside mapped lowmem). */
+function flatmemCmaOutsideZones(ctx: BootContext, z: ZonesResult, c: ArmConsts, lowmemLimit: bigint): void {
+  const mb = ctx.memblock;
+  for (const a of ctx.cmaAreas) {
+    if (a.activated !== false || !a.activationError?.includes('outside every zone')) continue;
+    const first = a.base >> 12n;
+    const last = (a.base + a.size - 1n) >> 12n;
+    const lo = z.memmapBase + (first - z.memmapStartPfn) * c.structPageSize;
+    const hi = z.memmapBase + (last + 1n - z.memmapStartPfn) * c.structPageSize;
+    const mapped = lo >= 0n && memRanges(mb).some((r) => lo >= r.start && hi <= (r.end < lowmemLimit ? r.end : lowmemLimit));
+    if (!mapped) continue;
+    const f = ctx.findings.find((x) => x.code === 'cma-outside-ram' && x.message === a.activationError);
+    a.activationError = `CMA area ${a.name} lies outside every zone: cma_activate_area warns (mm/cma.c WARN_ON_ONCE(!pfn_valid)) and reads struct pages past the memmap, inside lowmem, so the boot goes on with corrupted page state`;
+    if (f) {
+      f.severity = 'warning';
+      f.code = 'cma-outside-ram-warn';
+      f.message = a.activationError;
+    }
+  }
 }
 
 /** The zone lines free_area_init prints and the SimResult's zone fields. */
