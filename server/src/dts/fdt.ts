@@ -4,6 +4,7 @@
 // dtc's string table (flattree.c stringtable_insert) reuses an existing string when the new
 // name equals the tail of one already stored (e.g. "cells" inside "#address-cells").
 import type { DtNode, DtTree, Finding, MemReserve } from './tree.js';
+import { utf8Length } from './tree.js';
 
 const FDT_MAGIC = 0xd00dfeed;
 const FDT_BEGIN_NODE = 1;
@@ -49,13 +50,13 @@ class StringTable {
     return enc.encode(this.text);
   }
   get length(): number {
-    return enc.encode(this.text).length;
+    return utf8Length(this.text);
   }
 }
 
 function structSize(node: DtNode, strings: StringTable, depth = 0): number {
   if (depth > MAX_DEPTH) return 0;
-  let n = 4 + align4(enc.encode(node.name).length + 1);
+  let n = 4 + align4(utf8Length(node.name) + 1);
   for (const p of node.props) {
     strings.offsetOf(p.name);
     n += 12 + align4(p.value.length);

@@ -85,9 +85,20 @@ export function escapeChar(s: Uint8Array, i: number): { value: number; next: num
 
 const encoder = new TextEncoder();
 
+/** The bytes of an all-ASCII string (the common case) without a TextEncoder call; else undefined. */
+function asciiBytes(s: string): Uint8Array | undefined {
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x80) return undefined;
+    out[i] = c;
+  }
+  return out;
+}
+
 /** data_copy_escape_string: the bytes of a string literal body (without quotes or NUL). */
 export function unescapeString(body: string): { bytes: Uint8Array; error?: string } {
-  const raw = encoder.encode(body);
+  const raw = asciiBytes(body) ?? encoder.encode(body);
   if (raw.indexOf(0x5c) < 0) return { bytes: raw };
   const out: number[] = [];
   let error: string | undefined;

@@ -149,3 +149,19 @@ export function* walk(node: DtNode): Generator<DtNode> {
   yield node;
   for (const c of node.children) yield* walk(c);
 }
+
+/** UTF-8 byte length of `s` as TextEncoder would encode it (lone surrogates as U+FFFD, 3 bytes),
+ * without allocating: sizing node and property names this way avoids a TextEncoder call per name. */
+export function utf8Length(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) n++;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c < 0xdc00 && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      n += 4;
+      i++;
+    } else n += 3;
+  }
+  return n;
+}

@@ -4,6 +4,7 @@
 // `Memory: <nr_free_pages>K/<physpages>K available (… <physpages - totalram - totalcma>K reserved,
 // <totalcma>K cma-reserved[, <highmem>K highmem])`. Also unflatten_device_tree's size.
 import type { DtNode, DtTree } from '../dts/tree.js';
+import { utf8Length } from '../dts/tree.js';
 import type { BootContext, MemoryLine } from './types.js';
 
 export interface FreeAllResult {
@@ -52,12 +53,11 @@ export function memoryLine(ctx: BootContext, o: { freePages: bigint; physPages: 
  * plus a synthesised `name` property with the unit-address-less name when there is none),
  * each allocation aligned to 8; then ALIGN(size, 4) + 4 for the end marker. */
 export function unflattenSize(tree: DtTree, deviceNodeSize: number, propertySize: number): bigint {
-  const enc = new TextEncoder();
   const a8 = (x: number) => (x + 7) & ~7;
   let m = 0;
   const visit = (n: DtNode, depth: number) => {
     if (depth > 256) return;
-    m = a8(m) + deviceNodeSize + enc.encode(n.name).length + 1;
+    m = a8(m) + deviceNodeSize + utf8Length(n.name) + 1;
     let hasName = false;
     for (const pr of n.props) {
       m = a8(m) + propertySize;
@@ -66,7 +66,7 @@ export function unflattenSize(tree: DtTree, deviceNodeSize: number, propertySize
     if (!hasName) {
       const at = n.name.lastIndexOf('@');
       const bl = at < 0 ? n.name.length : at;
-      m = a8(m) + propertySize + enc.encode(n.name.slice(0, bl)).length + 1;
+      m = a8(m) + propertySize + utf8Length(n.name.slice(0, bl)) + 1;
     }
     for (const c of n.children) visit(c, depth + 1);
   };
