@@ -239,11 +239,12 @@ export function lexText(path: string, text: string): LexedFile {
 }
 
 // Least-recently-used cache (Map keeps insertion order; a hit is moved to the end). Bounded by
-// source size: lexed files take about 27 bytes per source char, so 8M chars is about 220 MB at
-// most, several times a board with all its headers (1-3 MB of source).
+// source size: measured on the 5 boards of corpus/big (108 files, 1.46M source chars), lexed
+// files retain ~16.5 bytes of heap per source char (24 MB), so 3M chars is ~50 MB: twice what
+// the 5 largest boards need, inside the language server's 150 MB budget (8M chars was ~130-220 MB).
 const cache = new Map<string, LexedFile>();
 let cacheChars = 0;
-const CACHE_MAX_CHARS = 8 * 1024 * 1024;
+const CACHE_MAX_CHARS = 3 * 1024 * 1024;
 
 /** The lexed form of `path` with this exact content, from the cache when unchanged. */
 export function lexFile(path: string, text: string): LexedFile {
