@@ -137,9 +137,11 @@ export function dmaContiguousReserve(ctx: BootContext, limit: bigint, highmemSta
 /** cma_init_reserved_areas -> cma_activate_area: every pfn of the area must be in the zone of
  * its first pfn; otherwise `CMA area %s could not be activated`. Areas outside every zone are
  * reported too (the real kernel crashes there). */
-export function cmaActivate(ctx: BootContext, zones: ZoneInfo[]): void {
+export function cmaActivate(ctx: BootContext, zones: ZoneInfo[], zoneOfPfn?: (pfn: bigint) => number): void {
   const ps = ctx.profile.pageSize;
-  const zoneOf = (pfn: bigint) => zones.findIndex((z) => z.spanned > 0n && pfn >= z.startPfn && pfn < z.endPfn);
+  // the zone page_zone(pfn_to_page(pfn)) gives: by default the zone spans; an arch may pass its
+  // memmap's view (arm64 sparse: holes and the last section's tail have zones too)
+  const zoneOf = zoneOfPfn ?? ((pfn: bigint) => zones.findIndex((z) => z.spanned > 0n && pfn >= z.startPfn && pfn < z.endPfn));
   for (const a of ctx.cmaAreas) {
     const first = a.base / ps;
     const last = (a.base + a.size) / ps - 1n;
@@ -150,8 +152,8 @@ export function cmaActivate(ctx: BootContext, zones: ZoneInfo[]): void {
       ctx.findings.push({ severity: 'error', code: 'cma-outside-ram', message: a.activationError, range: a.node?.range });
       continue;
     }
-    const z = zones[z0]!;
-    if (last >= z.endPfn) {
+    // zone indexes grow with the pfn, so the last pfn decides for the whole area
+    if (zoneOf(last) !== z0) {
       a.activated = false;
       a.activationError = `CMA area ${a.name} could not be activated`;
       log(ctx, a.activationError, a.node);

@@ -9,6 +9,7 @@ import { arm64MemblockInit, memoryLimit, setupMachineFdt } from './memblock_init
 import { pagingInit } from './paging.js';
 import { defaultCma, dmaPernumaCmaReserve, hugetlbCmaReserve, numaInit, reserveCrashkernel, sparseInit, zoneSizesInit } from './bootmem.js';
 import { arm64MmInit } from './mm_init.js';
+import { sparseZoneOf } from './cma_sparse.js';
 
 function snapshot(ctx: BootContext, step: string): void {
   ctx.steps.push({ step, memory: ctx.memblock.snapshot('memory'), reserved: ctx.memblock.snapshot('reserved') });
@@ -65,5 +66,5 @@ export function arm64SetupArch(ctx: BootContext): void {
   ctx.result.earlyMemoryRanges = ctx.memblock.memory.map((r) => ({ start: r.base, end: r.base + r.size }));
   arm64MmInit(ctx, fa, dmaLimit, maxPfn);
   snapshot(ctx, 'mem_init');
-  cmaActivate(ctx, fa.zones);
+  cmaActivate(ctx, fa.zones, sparseZoneOf(ctx, fa.zones));
 }
