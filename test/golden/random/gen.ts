@@ -11,7 +11,7 @@
 // edits keep [0x40000000, 0x48400000) in bank 0, mem= stays below the RAM size.
 //
 // Usage: node --import tsx test/golden/random/gen.ts --seed N --count N --out DIR [--first N]
-//   [--hard] writes DIR/rand-<n>.dtsi and DIR/manifest.txt (the golden manifest's format).
+//   [--hard] [--extra] writes DIR/rand-<n>.dtsi and DIR/manifest.txt (the golden manifest's format).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -179,7 +179,7 @@ function staticBase(g: Gen, banks: Bank[], size: bigint, fl: Flavour, cma: boole
 }
 
 /** hard: more nodes, memory edits and command-line options per case (the second pass). */
-export function genCase(seed: number, n: number, hard = false): GenCase {
+export function genCase(seed: number, n: number, hard = false, extra = false): GenCase {
   const g = new Gen(rng(seed * 1000003 + n));
   const mem = g.pick(['512M', '768M', '1G', '1G', '1G', '1536M', '2G', '2G', '3G', '4G']);
   const ram = ramBytes(mem);
@@ -248,11 +248,53 @@ export function genCase(seed: number, n: number, hard = false): GenCase {
   if (g.chance(hard ? 0.3 : 0.15)) args.push(`vmalloc=${g.pick([128, 200, 256, 320, 400, 480])}M`);
   if (g.chance(hard ? 0.25 : 0.12)) args.push(`movablecore=${g.pick([32, 64, 128, 256, 512].filter((x) => x <= ramM / 2))}M`);
   const name = `rand-${n}`;
-  const head = `// ${name} (gen.ts seed ${seed}): ${mem} RAM, ${note}, ${lines.length} reserved-memory node(s)${args.length ? ', ' + args.join(' ') : ''}\n`;
-  const rmem = lines.length || g.chance(0.3)
+  const withRmem = lines.length > 0 || g.chance(0.3);
+  // --extra: inputs added after the first passes, drawn from their own stream so that the
+  // seeds of those passes still give the same cases: the command line in /chosen/bootargs, an
+  // initrd range in /chosen, kernelcore=, and a static CMA pool just past a mem= limit
+  let chosen = '';
+  let append = args.join(' ');
+  let extraNote = '';
+  if (extra) {
+    const x = new Gen(rng(seed * 7919 + n));
+    const memArg = args.find((a) => a.startsWith('mem='));
+    if (memArg && x.chance(0.5)) {
+      const lim = RAM0 + BigInt(memArg.slice(4, -1)) * M;
+      const base = (lim + 2n * M + 8n * M - 1n) & ~(8n * M - 1n);
+      if (base + 16n * M <= end) {
+        lines.push(`\t\tpast-mem@${base.toString(16)} {\n\t\t\treg = <${cells2(base)} ${cells2(16n * M)}>;\n\t\t\tcompatible = "shared-dma-pool";\n\t\t\treusable;\n\t\t};`);
+        extraNote += ', CMA past mem=';
+      }
+    }
+    if (x.chance(0.25)) {
+      args.push(`kernelcore=${x.pick([64, 128, 256])}M`);
+      extraNote += ', kernelcore=';
+    }
+    const props: string[] = [];
+    if (x.chance(0.3)) {
+      const b = banks[0]!;
+      const lo = 0x4a000000n;
+      const hi = b.base + b.size - 17n * M;
+      if (hi > lo) {
+        const s0 = x.addr(lo, hi, x.pick([4n * K, 0x800n, M]));
+        const e0 = s0 + BigInt(x.int(1, 16)) * M - (x.chance(0.3) ? 0x400n : 0n);
+        props.push(`linux,initrd-start = <${cells2(s0)}>;`, `linux,initrd-end = <${cells2(e0)}>;`);
+        extraNote += ', initrd';
+      }
+    }
+    append = args.join(' ');
+    if (args.length && x.chance(0.35)) {
+      props.push(`bootargs = "${append}";`);
+      append = '';
+      extraNote += ', bootargs in /chosen';
+    }
+    if (props.length) chosen = `/ {\n\tchosen {\n${props.map((p) => `\t\t${p}\n`).join('')}\t};\n};\n`;
+  }
+  const head = `// ${name} (gen.ts seed ${seed}${extra ? ' --extra' : ''}): ${mem} RAM, ${note}, ${lines.length} reserved-memory node(s)${args.length ? ', ' + args.join(' ') : ''}${extraNote}\n`;
+  const rmem = withRmem || lines.length
     ? `/ {\n\treserved-memory {\n\t\t#address-cells = <2>;\n\t\t#size-cells = <2>;\n\t\tranges;\n${lines.join('\n')}\n\t};\n};\n`
     : '';
-  return { name, mem, fragment: head + memText + rmem, append: args.join(' ') };
+  return { name, mem, fragment: head + memText + rmem + chosen, append };
 }
 
 function main(argv: string[]): void {
@@ -267,7 +309,7 @@ function main(argv: string[]): void {
   mkdirSync(out, { recursive: true });
   const man: string[] = ['# name | fragment | --mem | --append | other boot-oracle options'];
   for (let n = first; n < first + count; n++) {
-    const c = genCase(seed, n, argv.includes('--hard'));
+    const c = genCase(seed, n, argv.includes('--hard'), argv.includes('--extra'));
     writeFileSync(join(out, `${c.name}.dtsi`), c.fragment);
     man.push(`${c.name.padEnd(12)} | ${`${c.name}.dtsi`.padEnd(15)} | ${c.mem.padEnd(5)} | ${c.append.padEnd(40)} | --timeout 60`);
   }
