@@ -267,9 +267,10 @@ export function armSetupArch(ctx: BootContext): void {
 
 /** cma_activate_area on FLATMEM for an area outside every zone: WARN_ON_ONCE(!pfn_valid) twice,
  * then page_zone(pfn_to_page(pfn)) reads mem_map + (pfn - start) beyond the node's memmap. The
- * kernel only crashes when those struct pages are not in the lowmem linear map (generated cases:
- * rand-44 arm, a pool below RAM; rand-39 arm-lpae: past lowmem; rand-202 arm-lpae boots, its
- * struct pages land inside mapped lowmem). */
+ * kernel crashes at once when those struct pages are not in the lowmem linear map (generated cases:
+ * rand-44 arm, a pool below RAM; rand-39 arm-lpae: past lowmem). Inside mapped lowmem it depends
+ * on what the memory holds: rand-202 arm-lpae boots, rand-303/304 arm-lpae stall in endless
+ * `Bad page state` reports from cma_init_reserved_areas. */
 function flatmemCmaOutsideZones(ctx: BootContext, z: ZonesResult, c: ArmConsts, lowmemLimit: bigint): void {
   const mb = ctx.memblock;
   for (const a of ctx.cmaAreas) {
@@ -281,10 +282,9 @@ function flatmemCmaOutsideZones(ctx: BootContext, z: ZonesResult, c: ArmConsts, 
     const mapped = lo >= 0n && memRanges(mb).some((r) => lo >= r.start && hi <= (r.end < lowmemLimit ? r.end : lowmemLimit));
     if (!mapped) continue;
     const f = ctx.findings.find((x) => x.code === 'cma-outside-ram' && x.message === a.activationError);
-    a.activationError = `CMA area ${a.name} lies outside every zone: cma_activate_area warns (mm/cma.c WARN_ON_ONCE(!pfn_valid)) and reads struct pages past the memmap, inside lowmem, so the boot goes on with corrupted page state`;
+    a.activationError = `CMA area ${a.name} lies outside every zone: cma_activate_area warns (mm/cma.c WARN_ON_ONCE(!pfn_valid)) and takes whatever lies past the memmap in lowmem for its struct pages; what follows depends on that memory: the boot may go on with corrupted page state or drown in "BUG: Bad page state" reports`;
     if (f) {
-      f.severity = 'warning';
-      f.code = 'cma-outside-ram-warn';
+      f.code = 'cma-outside-ram-flatmem';
       f.message = a.activationError;
     }
   }
