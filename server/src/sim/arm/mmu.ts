@@ -261,7 +261,9 @@ export class ArmMmu {
   devicemapsInit(dtbAddr: bigint, highMemoryVa: bigint): void {
     const c = this.c;
     const vectors = this.earlyAlloc(2n * PAGE, 'vectors page');
-    const vmallocStart = (highMemoryVa + c.vmallocOffset) & ~(c.vmallocOffset - 1n);
+    // VMALLOC_START is unsigned long arithmetic: 32 bits (a fuzzed PHYS_OFFSET above 4 GiB on LPAE
+    // made it hugely negative here, and the pmd_clear loop below ran for 2^43 bytes of VA).
+    const vmallocStart = BigInt.asUintN(32, (highMemoryVa + c.vmallocOffset) & ~(c.vmallocOffset - 1n));
     const fixTop = 0xfff00000n - (0xfff00000n % c.pmdSize);
     for (let va = vmallocStart; va < fixTop; va += c.pmdSize) this.pmdClear(va);
     if (dtbAddr) {
