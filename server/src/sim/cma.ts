@@ -121,10 +121,14 @@ export function dmaContiguousReserve(ctx: BootContext, limit: bigint, highmemSta
   let fixed = false;
   const c = ctx.args.cma;
   if (c) {
-    size = c.size;
-    base = c.base;
-    selLimit = c.limit && limit ? (c.limit < limit ? c.limit : limit) : c.limit || limit;
-    if (((c.base + c.size) & ((1n << 64n) - 1n)) === c.limit) fixed = true;
+    // size_cmdline, base_cmdline and limit_cmdline are phys_addr_t: 32 bits on arm without LPAE
+    // (generated case rand-316: cma=48M@0x111000000-0x130000000 is [0x11000000, 0x30000000))
+    const m = (1n << BigInt(p.physAddrBits)) - 1n;
+    size = c.size & m;
+    base = c.base & m;
+    const cl = c.limit & m;
+    selLimit = cl && limit ? (cl < limit ? cl : limit) : cl || limit;
+    if (((base + size) & m) === cl) fixed = true;
   } else {
     size = BigInt(p.cmaSizeMbytes) * MiB;
   }

@@ -100,8 +100,10 @@ function reserveInitrd(ctx: BootContext): void {
   const initrd = ctx.args.initrd ?? ctx.initrd;
   if (!initrd || !initrd.size) return;
   const mb = ctx.memblock;
-  const start = initrd.start & ~4095n;
-  const size = (initrd.size + (initrd.start - start) + 4095n) & ~4095n;
+  // phys_initrd_start is phys_addr_t: 32 bits without LPAE
+  const phys = initrd.start & mb.physMax;
+  const start = phys & ~4095n;
+  const size = (initrd.size + (phys - start) + 4095n) & ~4095n;
   const hex = (v: bigint) => '0x' + v.toString(16).padStart(8, '0');
   const isMemory = mb.memory.some((r) => start >= r.base && start + size <= r.base + r.size);
   if (!isMemory) {
@@ -117,6 +119,7 @@ function reserveInitrd(ctx: BootContext): void {
     return;
   }
   mb.reserve(start, size, armConsts(ctx.profile).callers.initrdReserve!, 'initrd');
+  ctx.state.initrdEnd = phys + initrd.size;
 }
 
 /** setup_arch .. mem_init for arm and arm-lpae. */
@@ -220,6 +223,19 @@ export function armSetupArch(ctx: BootContext): void {
   const ck = reserveCrashkernel(mb, ctx.args.params, z.minLowPfn, z.maxLowPfn, b2.lowmemLimit, c.sectionSize, { auto: c.callers.crashAuto!, fixed: c.callers.crashFixed! });
   if (ck) log(ctx, 'reserve_crashkernel', ck);
 
+  // initrd_end = __va(phys_initrd_start) + size, and start_kernel's setup_boot_config (right
+  // after setup_arch) reads the initrd's last 12 bytes through it: an initrd in highmem has no
+  // such address and the kernel oopses in memcmp (generated case rand-316 on arm-lpae)
+  const initrdEnd = ctx.state.initrdEnd as bigint | undefined;
+  if (initrdEnd !== undefined && initrdEnd > b2.lowmemLimit) {
+    ctx.findings.push({
+      severity: 'error', code: 'sim-arm-crash',
+      message: `The initrd ends at 0x${initrdEnd.toString(16)}, above lowmem (0x${b2.lowmemLimit.toString(16)}): the kernel reserves it, then setup_boot_config reads its end through an invalid __va() and oopses in start_kernel.`,
+    });
+    log(ctx, 'start_kernel', '(the kernel stops here: oops in setup_boot_config, reading the initrd through an invalid address)');
+    snapshot(ctx, 'mem_init');
+    return;
+  }
   // start_kernel: setup_command_line (saved_command_line, static_command_line)
   const cmdLen = BigInt(new TextEncoder().encode(ctx.args.raw).length + 1);
   mb.allocTryNid(cmdLen, 64n, 0n, ALLOC_ACCESSIBLE, NUMA_NO_NODE, c.callers.cmdline1!, 'saved_command_line');
