@@ -72,7 +72,9 @@ export function analyze(input: AnalyzeInput): Analysis {
   if (input.reuse && full) for (const [p, v] of input.reuse.versions) session.versions.set(p, v);
   const memory = full ? input.whatIf?.ram?.map((b) => ({ base: BigInt(b.base), size: BigInt(b.size) })) : undefined;
   const r: BoardAnalysis = analyzeBoard(input.board, {
-    arch: archSetting(input), bootargs, overrides, includeDirs, fs: session, simulate: full,
+    // tree-sitter parses the expanded text in the editor: it re-parses only the edited part of
+    // the previous tree (frontend.ts keeps it per board).
+    arch: archSetting(input), bootargs, overrides, includeDirs, fs: session, simulate: full, parser: 'auto',
     ...(input.reuse && full ? { compiled: input.reuse.compile } : {}), ...(memory ? { memory } : {}),
   });
   const front = r.compile.findings.length;
