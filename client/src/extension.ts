@@ -8,6 +8,7 @@ import { AnalyzedNotification, type AnalyzedParams, type InitOptions } from '../
 import { pickBoard, PICKS_KEY, showSimulation } from './commands.js';
 import { fireAnalyzed, onAnalyzed, setClient } from './lsp_client.js';
 import { StatusItem } from './status.js';
+import { registerPanels } from './panels/index.js';
 
 let client: LanguageClient | undefined;
 
@@ -36,6 +37,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand('dtmem.showSimulation', showSimulation),
     vscode.commands.registerCommand('dtmem.pickBoard', () => pickBoard(context)),
   );
+  // webview panels: dtmem.showMemoryMap / dtmem.showPageTables, their serializers, cursor/analysis events
+  registerPanels(context, client);
   await client.start();
   context.subscriptions.push(client.onNotification(AnalyzedNotification, (p: AnalyzedParams) => fireAnalyzed(p)));
 }
