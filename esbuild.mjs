@@ -18,6 +18,8 @@ const node = {
 };
 const entries = [
   { ...node, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  // worker threads of `dtmem check -j N`
+  { ...node, entryPoints: ['server/src/cli/batch_worker.ts'], outfile: 'dist/check-worker.js' },
 ];
 if (existsSync('server/src/lsp/server.ts')) entries.push({ ...node, entryPoints: ['server/src/lsp/server.ts'], outfile: 'dist/server.js' });
 if (existsSync('client/src/extension.ts')) entries.push({ ...node, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] });
