@@ -5,17 +5,15 @@
 // agrees, 1 when any differs or is on one side only, 2 on usage or I/O errors.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { compile } from '../dts/frontend.js';
-import { readDtb } from '../dts/fdt.js';
-import { kbuildIncludeSetup } from '../dts/kernel_tree.js';
-import { nodeFileSystem } from '../dts/preprocess/index.js';
-import { nodePath, type DtTree, type Finding } from '../dts/tree.js';
+
+import { nodePath } from '../dts/tree.js';
 import { compareSimWithLog, type Comparison, type FactRow } from '../log/compare.js';
 import type { BootLogFacts } from '../log/facts.js';
 import { parseBootLog } from '../log/parse.js';
 import type { Arch } from '../sim/profile.js';
 import { simulate } from '../sim/simulate.js';
 import { formatFinding } from './flatten.js';
+import { loadBoard } from './load_board.js';
 
 const usage = 'usage: dtmem compare BOARD.dts|BOARD.dtb BOOT.LOG [--arch arm|arm-lpae|arm64] [--bootargs "..."] [--format text|json] [--no-memblock] [-I dir]...\n';
 const ARCHES: Arch[] = ['arm', 'arm-lpae', 'arm64'];
@@ -30,27 +28,6 @@ export function archOfLog(log: BootLogFacts): Arch | undefined {
   if (/armmp|armv7|arm/.test(rel)) return 'arm';
   if (log.zones?.has('DMA32')) return 'arm64';
   return undefined;
-}
-
-function loadBoard(file: string, dirs: string[]): { tree?: DtTree; findings: Finding[]; dtbSize?: number } {
-  if (/\.dtbo?$/i.test(file)) {
-    let bytes: Uint8Array;
-    try {
-      bytes = new Uint8Array(readFileSync(file));
-    } catch (e) {
-      return { findings: [{ severity: 'error', code: 'io', message: `${file}: ${e instanceof Error ? e.message : String(e)}` }] };
-    }
-    const r = readDtb(bytes, file);
-    return r.tree ? { tree: r.tree, findings: r.findings, dtbSize: r.totalSize } : { findings: r.findings };
-  }
-  if (!nodeFileSystem.readFile(file)) return { findings: [{ severity: 'error', code: 'io', message: `${file}: cannot read` }] };
-  const kb = kbuildIncludeSetup(file);
-  const boardDir = path.dirname(file);
-  const setup = kb
-    ? { ...kb, includeDirs: [...kb.includeDirs, ...dirs], dtcIncludeDirs: [...kb.dtcIncludeDirs, ...dirs] }
-    : { includeDirs: [...dirs, boardDir], dtcIncludeDirs: [boardDir, ...dirs] };
-  const r = compile(file, { ...setup, fs: nodeFileSystem });
-  return { tree: r.tree, findings: r.findings };
 }
 
 const LABEL: Record<FactRow['verdict'], string> = { agree: 'agree', differ: 'DIFFER', 'only-in-log': 'LOG ONLY', 'only-in-sim': 'SIM ONLY' };

@@ -2,19 +2,16 @@
 // [--trace] [-I dir]`: simulates the boot of a Debian 6.1 kernel up to mem_init with the board's
 // devicetree and prints what the kernel would log about memory (reserved-memory, CMA, zones, the
 // Memory: line), the memblock=debug trace with --trace, or the whole SimResult with --json.
-import { readFileSync } from 'node:fs';
+
 import path from 'node:path';
-import { compile } from '../dts/frontend.js';
-import { readDtb } from '../dts/fdt.js';
-import { kbuildIncludeSetup } from '../dts/kernel_tree.js';
-import { nodeFileSystem } from '../dts/preprocess/index.js';
-import type { DtTree, Finding } from '../dts/tree.js';
+
 import { simResultToJson } from '../sim/json.js';
 import type { Arch } from '../sim/profile.js';
 import { simulate } from '../sim/simulate.js';
 import { memparse } from '../sim/bootargs.js';
 import type { SimResult } from '../sim/types.js';
 import { formatFinding } from './flatten.js';
+import { loadBoard } from './load_board.js';
 
 const usage = 'usage: dtmem simulate BOARD.dts|BOARD.dtb --arch arm|arm-lpae|arm64 [--bootargs "..."] [--mem BASE:SIZE]... [--json] [--trace] [-I dir]...\n';
 const ARCHES: Arch[] = ['arm', 'arm-lpae', 'arm64'];
@@ -33,27 +30,6 @@ export function formatText(r: SimResult, trace: boolean): string {
     dump.reserved.forEach((m, i) => out.push(` reserved[${i}]\t[${pa(m.base)}-${pa(m.base + m.size - 1n)}], ${pa(m.size)} bytes flags: 0x${m.flags.toString(16)}${m.owners.length ? `  (${m.owners.join(', ')})` : ''}`));
   }
   return out.join('\n') + '\n';
-}
-
-function loadTree(file: string, dirs: string[]): { tree?: DtTree; findings: Finding[]; dtbSize?: number } {
-  if (/\.dtbo?$/i.test(file)) {
-    let bytes: Uint8Array;
-    try {
-      bytes = new Uint8Array(readFileSync(file));
-    } catch (e) {
-      return { findings: [{ severity: 'error', code: 'io', message: `${file}: ${e instanceof Error ? e.message : String(e)}` }] };
-    }
-    const r = readDtb(bytes, file);
-    return r.tree ? { tree: r.tree, findings: r.findings, dtbSize: r.totalSize } : { findings: r.findings };
-  }
-  if (!nodeFileSystem.readFile(file)) return { findings: [{ severity: 'error', code: 'io', message: `${file}: cannot read` }] };
-  const kb = kbuildIncludeSetup(file);
-  const boardDir = path.dirname(file);
-  const setup = kb
-    ? { ...kb, includeDirs: [...kb.includeDirs, ...dirs], dtcIncludeDirs: [...kb.dtcIncludeDirs, ...dirs] }
-    : { includeDirs: [...dirs, boardDir], dtcIncludeDirs: [boardDir, ...dirs] };
-  const r = compile(file, { ...setup, fs: nodeFileSystem });
-  return { tree: r.tree, findings: r.findings };
 }
 
 export async function run(args: string[]): Promise<number> {
@@ -94,7 +70,7 @@ export async function run(args: string[]): Promise<number> {
   if (!board) { process.stderr.write(usage); return 2; }
   if (!arch) arch = /arm64|aarch64/.test(board) ? 'arm64' : 'arm';
   if (!ARCHES.includes(arch)) { process.stderr.write(`dtmem simulate: unknown arch '${arch}'\n${usage}`); return 2; }
-  const loaded = loadTree(board, dirs);
+  const loaded = loadBoard(board, dirs);
   for (const f of loaded.findings) process.stderr.write(formatFinding(f) + '\n');
   if (!loaded.tree) return 2;
   const r = simulate(loaded.tree, { arch, trace, ...(memory.length ? { memory } : {}), ...(bootargs !== undefined ? { bootargs } : {}), ...(loaded.dtbSize !== undefined ? { dtbSize: loaded.dtbSize } : {}) });
