@@ -117,7 +117,11 @@ export interface BootLogFacts {
     pools: RmemPoolFact[];
   };
   cma: {
+    /** The last `cma: Reserved N MiB at` area: arm64 declares hugetlb_cma and cma_pernuma areas
+     * before dma_contiguous_reserve's default one (bootmem_init order, Linux 6.1). */
     default: { sizeMib: number; base: bigint } | null;
+    /** Every `cma: Reserved N MiB at` area, in printed order. */
+    areas: { sizeMib: number; base: bigint }[];
     messages: string[];
     errors: string[];
   };

@@ -39,8 +39,11 @@ function allocJson(e: MemblockEventFact): { [k: string]: Json } {
 function regionJson(r: MemblockRegionFact, memory: boolean): { [k: string]: Json } {
   const o: { [k: string]: Json } = { start: hex(r.range.start), end: hex(r.range.end), size: hex(r.size), bytes: Number(r.size), flags: r.flags };
   if (r.nid !== undefined) o.nid = r.nid;
-  // MEMBLOCK_NOMAP = 0x4 (include/linux/memblock.h).
+  // MEMBLOCK_HOTPLUG = 0x1, MEMBLOCK_MIRROR = 0x2, MEMBLOCK_NOMAP = 0x4 (include/linux/memblock.h);
+  // hotplug comes from the SRAT or a DT memory node's `hotpluggable` property.
   if (memory && r.flags & 4) o.nomap = true;
+  if (memory && r.flags & 2) o.mirror = true;
+  if (memory && r.flags & 1) o.hotplug = true;
   return o;
 }
 
@@ -95,10 +98,14 @@ export function toOracleResult(f: BootLogFacts): { [k: string]: Json } {
   for (const [name, n] of f.reservedMem.nodes) nodes[name] = { name, results: n.results.map(rmemResultJson), messages: n.messages };
   const pool = (type: string) => f.reservedMem.pools.filter((p) => p.type === type)
     .map((p) => ({ type: p.type, base: hex(p.base), size_mib: p.sizeMib, node: p.node ?? null }));
+  // The oracle calls the first `cma: Reserved` area `default` and the later ones `others` (on arm64
+  // the hugetlb_cma/cma_pernuma areas come first; BootLogFacts.cma.default is the last one).
+  const area = (a: { sizeMib: number; base: bigint }) => ({ size_mib: a.sizeMib, base: hex(a.base), end: hex(a.base + (BigInt(a.sizeMib) << 20n) - 1n) });
   const cma: { [k: string]: Json } = {
-    default: f.cma.default ? { size_mib: f.cma.default.sizeMib, base: hex(f.cma.default.base), end: hex(f.cma.default.base + (BigInt(f.cma.default.sizeMib) << 20n) - 1n) } : null,
+    default: f.cma.areas.length ? area(f.cma.areas[0]!) : null,
     messages: f.cma.messages,
   };
+  if (f.cma.areas.length > 1) cma.others = f.cma.areas.slice(1).map(area);
   if (f.cma.errors.length) cma.errors = f.cma.errors;
   let zones: { [k: string]: Json } | null = null;
   if (f.zones) {

@@ -42,7 +42,7 @@ export function emptyFacts(): BootLogFacts {
     linuxVersion: null, kernelRelease: null, machineModel: null, commandLine: null, memoryLimit: null, memoryLimitedTo: null,
     memblock: { dump: null, earlierDumps: [], events: [] },
     reservedMem: { messages: [], nodes: new Map(), overlaps: [], pools: [] },
-    cma: { default: null, messages: [], errors: [] },
+    cma: { default: null, areas: [], messages: [], errors: [] },
     zones: null, movableZoneStart: [], earlyMemoryNodeRanges: [], initmemSetup: [], unavailableRanges: [], zonelists: null,
     policyZone: null, memoryLine: null, numa: [], percpu: null, deferredPages: null, ignoredMemory: [], panic: null,
     warnings: [], evidence: [],
@@ -244,6 +244,7 @@ function parseOther(f: BootLogFacts, m: LogMessage, rmem: RmemReader, evidence: 
     enter('mem_init');
   } else if ((mm = CMA_RESERVED_RE.exec(t))) {
     f.cma.default = { sizeMib: Number(mm[1]), base: BigInt(mm[2]!) };
+    if (f.cma.areas.length < MAX_ITEMS) f.cma.areas.push(f.cma.default);
     f.cma.messages.push(t.slice(5));
     evidence(m);
   } else if (t.startsWith('cma: ')) {
