@@ -30,6 +30,7 @@ import { cmaDefaultDuplicate } from './cma_default_duplicate.js';
 import { cmaCmdlineBypass } from './cma_cmdline_bypass.js';
 import { rmemPlacement } from './rmem_placement.js';
 import { simUnavailable } from './sim_unavailable.js';
+import { bootStops, FATAL_SIM_CODES } from './boot_stops.js';
 import { rmemSizeZero } from './rmem_size_zero.js';
 import { chosenInitrd } from './chosen_initrd.js';
 import { memorySizeUnknown } from './assume_ram.js';
@@ -76,7 +77,7 @@ export const rules: Rule[] = [
   rmemOverlap, rmemOverlapUnreported, rmemNomapBusy, rmemMemreserveOverlap,
   rmemOutsideRam, rmemAllocFailed, cmaCrossZone, cmaDefaultFailed,
   rmemTooMany, cmaTooManyAreas, cmaDefaultDuplicate, cmaCmdlineBypass,
-  rmemSizeZero, chosenInitrd, chosenElfcorehdr, rmemPlacement, memorySizeUnknown, simUnavailable,
+  rmemSizeZero, chosenInitrd, chosenElfcorehdr, rmemPlacement, memorySizeUnknown, simUnavailable, bootStops,
 ];
 
 export const ruleCatalog: { code: string; title: string; kernel: string }[] = rules.flatMap((r) => [
@@ -86,7 +87,7 @@ export const ruleCatalog: { code: string; title: string; kernel: string }[] = ru
 
 /** Codes of simulator findings (SimResult.findings) that rules report in their own words:
  * callers showing both should drop these. */
-export const SIM_FINDINGS_COVERED_BY_RULES: ReadonlySet<string> = new Set(['cma-outside-ram', 'rmem-unsupported-format', 'sim-initrd-outside', 'initrd-not-memory', 'sim-not-modelled']);
+export const SIM_FINDINGS_COVERED_BY_RULES: ReadonlySet<string> = new Set(['cma-outside-ram', 'rmem-unsupported-format', 'sim-initrd-outside', 'initrd-not-memory', 'sim-not-modelled', ...FATAL_SIM_CODES]);
 
 /** At most this many findings per rule (nothing may grow without bound). */
 const MAX_PER_RULE = 500;

@@ -48,7 +48,7 @@ export function checkCase(c: OracleCase): Fact[] {
   const j = c.json as OracleJson & { oracle: { timed_out?: boolean; fallback?: unknown } };
   const panic = (c.json.result as { panic?: string | null }).panic;
   const died = !!(j.oracle.timed_out || j.oracle.fallback || (panic && !/VFS: Unable to mount root/.test(panic)));
-  const fatal = sim.findings.filter((f) => /^(sim-arm-hang|sim-arm-crash|cma-outside-ram)$/.test(f.code)).map((f) => f.code);
+  const fatal = sim.findings.filter((f) => /^(sim-arm-hang|sim-arm-crash|sim-arm64-crash|cma-outside-ram)$/.test(f.code)).map((f) => f.code);
   // a FLATMEM pool outside the zones: the outcome depends on memory contents (either is right)
   const either = sim.findings.some((f) => f.code === 'cma-outside-ram-flatmem');
   facts.push({ name: 'boot outcome', ok: either || died === fatal.length > 0, expected: died ? 'dies' : 'boots', actual: either ? 'either' : fatal.length ? `dies (${fatal.join(', ')})` : 'boots' });

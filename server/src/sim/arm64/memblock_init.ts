@@ -69,6 +69,7 @@ export function arm64MemblockInit(ctx: BootContext): { memstart: bigint; image: 
       mb.reserve(base, size, 'arm64_memblock_init+0x164/0x260', 'initrd');
     }
   }
+  kernelOutsideRam(ctx, image);
   mb.reserve(image.stext, image.end - image.stext, 'arm64_memblock_init+0x1f0/0x260', 'kernel image');
   earlyInitFdtScanReservedMem(ctx);
   // the image position is the boot loader's choice; say so when the devicetree reserves it
@@ -80,4 +81,22 @@ export function arm64MemblockInit(ctx: BootContext): { memstart: bigint; image: 
     });
   }
   return { memstart, image };
+}
+
+/** The Image must lie in memblock.memory: map_mem builds the linear map from memblock.memory only,
+ * and apply_alternatives_all (then other lm_alias users) writes kernel text through its linear
+ * alias, so an Image the devicetree's memory does not cover oopses in alt_cb_patch_nops ("Unable
+ * to handle kernel paging request", oracle a64-mem-high-only: Image at 0x40200000, memory from
+ * 0x50000000) and the boot never finishes. */
+function kernelOutsideRam(ctx: BootContext, image: ReturnType<typeof kernelImage>): void {
+  let cur = image.text;
+  for (const r of [...ctx.memblock.memory].sort((a, b) => (a.base < b.base ? -1 : a.base > b.base ? 1 : 0))) {
+    if (r.base <= cur && r.base + r.size > cur) cur = r.base + r.size;
+  }
+  if (cur >= image.end) return;
+  const assumed = ctx.profile.kernelLoadAddr === undefined ? ' (dtmem assumed the QEMU virt placement, RAM start + 2 MiB; set kernelLoadAddr to your boot loader\'s)' : '';
+  ctx.findings.push({
+    severity: 'error', code: 'sim-arm64-crash',
+    message: `The kernel Image [0x${image.text.toString(16)}-0x${(image.end - 1n).toString(16)}]${assumed} is not wholly inside the memory the devicetree declares: the linear map does not cover it, and patching alternatives through its linear alias oopses (alt_cb_patch_nops, "Unable to handle kernel paging request"), so the boot stops. Put the Image in RAM or add its memory to /memory.`,
+  });
 }
