@@ -15,6 +15,9 @@ for (const [from, to] of [
 const node = {
   bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning',
   alias: { 'web-tree-sitter': './node_modules/web-tree-sitter/tree-sitter.cjs' },
+  // from-source-only branches (tsx loaders for worker threads) fold away in the bundles
+  define: { 'process.env.DTMEM_BUNDLE': '"1"' },
+  minifySyntax: true,
 };
 const entries = [
   { ...node, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },

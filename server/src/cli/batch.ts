@@ -69,8 +69,9 @@ export async function checkMany(boards: string[], opts: CheckOptions, batch: Bat
   await new Promise<void>((resolve) => {
     let live = jobs;
     for (let w = 0; w < jobs; w++) {
-      // From source the worker must load TypeScript: register tsx's CommonJS hook first.
-      const worker = entry.endsWith('.ts')
+      // From source (tests) the worker must load TypeScript: register tsx's CommonJS hook first.
+      // The bundles define DTMEM_BUNDLE, so this branch (and tsx) is not in them.
+      const worker = process.env.DTMEM_BUNDLE !== '1' && entry.endsWith('.ts')
         ? new Worker(`require('tsx/cjs'); require(${JSON.stringify(entry)});`, { eval: true, workerData: { opts, withInfo } })
         : new Worker(entry, { workerData: { opts, withInfo } });
       let current = -1;
