@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import Ajv from 'ajv';
-import { run } from '../../server/src/cli/check.js';
+import { run } from '../../server/src/cli/batch.js';
 import { FIXTURES } from './rules-helpers.js';
 
 async function capture(args: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -16,10 +16,14 @@ async function capture(args: string[]): Promise<{ code: number; out: string; err
   const err: string[] = [];
   const wOut = process.stdout.write.bind(process.stdout);
   const wErr = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((s: string) => { out.push(String(s)); return true; }) as typeof process.stdout.write;
-  process.stderr.write = ((s: string) => { err.push(String(s)); return true; }) as typeof process.stderr.write;
+  // chunks may be strings or bytes (worker threads' stdio)
+  const text = (s: string | Uint8Array) => (typeof s === 'string' ? s : Buffer.from(s).toString('utf8'));
+  process.stdout.write = ((s: string | Uint8Array) => { out.push(text(s)); return true; }) as typeof process.stdout.write;
+  process.stderr.write = ((s: string | Uint8Array) => { err.push(text(s)); return true; }) as typeof process.stderr.write;
   try {
-    const code = await run(args);
+    // in-thread (-j 1): these tests read the output of one process; the worker-thread path is
+    // compared with it in cli-batch.test.ts
+    const code = await run([...args, '-j', '1']);
     return { code, out: out.join(''), err: err.join('') };
   } finally {
     process.stdout.write = wOut;

@@ -1,16 +1,13 @@
-// `dtmem check BOARD.dts... [--arch auto|arm|arm-lpae|arm64] [--bootargs "..."] [--format
-// text|json|sarif] [-I dir]... [--info]`: compiles each board like kbuild (cpp + dtc), simulates its
-// boot (no simulation for riscv boards) and prints what the rules predict. Text output follows
+// One board of `dtmem check` (the command itself, with globs and workers, is batch.ts): the shared
+// analysis (analyze.ts: compiled like kbuild, simulated, rules) and its output formats. Text follows
 // dtc's warning format (`file:line.col-col: Warning (code): /path: message`) so existing problem
-// matchers pick it up; SARIF is 2.1.0. Exit 0 clean, 1 when any finding is an error, 2 usage/I/O.
+// matchers pick it up; SARIF is 2.1.0.
 import path from 'node:path';
-import { analyzeBoard, initAnalysis } from '../analyze.js';
-import { nodeFileSystem } from '../dts/preprocess/index.js';
+import { analyzeBoard } from '../analyze.js';
 import { nodePath, type Finding, type SourceRange } from '../dts/tree.js';
 import type { Arch } from '../sim/profile.js';
 import { ruleCatalog, type RuleFinding } from '../rules/index.js';
 
-const usage = 'usage: dtmem check BOARD.dts... [--arch auto|arm|arm-lpae|arm64] [--bootargs "..."] [--format text|json|sarif] [-I dir]... [--info]\n';
 
 export interface CheckOptions {
   arch: Arch | 'auto';
@@ -124,57 +121,4 @@ export function toSarif(reps: BoardReport[], version = '0.1.0'): unknown {
     version: '2.1.0',
     runs: [{ tool: { driver: { name: 'dtmem', version, informationUri: 'https://github.com/dtmem/dtmem', rules } }, results }],
   };
-}
-
-export async function run(args: string[]): Promise<number> {
-  const boards: string[] = [];
-  const opts: CheckOptions = { arch: 'auto', includeDirs: [] };
-  let format: 'text' | 'json' | 'sarif' = 'text';
-  let withInfo = false;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    const val = () => {
-      const v = args[++i];
-      if (v === undefined) throw new Error(`${a} needs a value`);
-      return v;
-    };
-    try {
-      if (a === '--arch') {
-        const v = val();
-        if (!['auto', 'arm', 'arm-lpae', 'arm64'].includes(v)) throw new Error(`unknown arch '${v}'`);
-        opts.arch = v as CheckOptions['arch'];
-      } else if (a === '--bootargs') opts.bootargs = val();
-      else if (a === '--format') {
-        const v = val();
-        if (v !== 'text' && v !== 'json' && v !== 'sarif') throw new Error(`unknown format '${v}'`);
-        format = v;
-      } else if (a === '-I') opts.includeDirs.push(path.resolve(val()));
-      else if (a.startsWith('-I') && a.length > 2) opts.includeDirs.push(path.resolve(a.slice(2)));
-      else if (a === '--info') withInfo = true;
-      else if (a === '-h' || a === '--help') {
-        process.stdout.write(usage);
-        return 0;
-      } else if (a.startsWith('-')) throw new Error(`unexpected argument '${a}'`);
-      else boards.push(path.resolve(a));
-    } catch (e) {
-      process.stderr.write(`dtmem check: ${e instanceof Error ? e.message : String(e)}\n${usage}`);
-      return 2;
-    }
-  }
-  if (!boards.length) {
-    process.stderr.write(usage);
-    return 2;
-  }
-  await initAnalysis();
-  const reps: BoardReport[] = [];
-  for (const b of boards) {
-    if (nodeFileSystem.readFile(b) === undefined) {
-      process.stderr.write(`dtmem check: ${b}: cannot read\n`);
-      return 2;
-    }
-    reps.push(checkBoard(b, opts));
-  }
-  if (format === 'text') for (const rep of reps) process.stdout.write(formatText(rep, withInfo));
-  else process.stdout.write(JSON.stringify(format === 'json' ? toJson(reps) : toSarif(reps), null, 2) + '\n');
-  return reps.some((r) => r.findings.some((f) => f.severity === 'error')) ? 1 : 0;
 }
