@@ -5,17 +5,7 @@
 // command lines) that reach deep into the simulator.
 import type { FuzzCase } from './harness.js';
 
-/** mulberry32: small, fast, seeded; the same seed gives the same cases. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { prng } from '../prng.js';
 
 export type Rng = () => number;
 const int = (r: Rng, n: number): number => Math.floor(r() * n);

@@ -3,6 +3,7 @@
 // number formatting, zone lookup in the simulator's zones, and the text edits of fixes.
 import { getProp, nodePath, readNumber, readStrings, type DtNode, type DtProp, type DtTree, type SourceRange } from '../dts/tree.js';
 import type { Profile } from '../sim/profile.js';
+import { isAvailable, rootCells } from '../sim/fdt_scan.js';
 import type { RmemNode, SimResult } from '../sim/types.js';
 import type { Fix, RuleContext, RuleFinding } from './index.js';
 
@@ -40,20 +41,8 @@ export function rmemChildren(tree: DtTree): DtNode[] {
   return out;
 }
 
-/** Static fact: dt_root_addr_cells / dt_root_size_cells (1 when absent, as the kernel does). */
-export function rootCells(tree: DtTree): { addr: number; size: number } {
-  const cell = (name: string) => {
-    const p = getProp(tree.root, name);
-    return p && p.value.length >= 4 ? Number(readNumber(p.value, 0, 1)) : 1;
-  };
-  return { addr: cell('#address-cells'), size: cell('#size-cells') };
-}
-
-/** of_fdt_device_is_available: no status, or "okay"/"ok". */
-export function isAvailable(node: DtNode): boolean {
-  const s = readStrings(node, 'status')?.[0];
-  return s === undefined || s === 'okay' || s === 'ok';
-}
+// The kernel's own readers (dt_root_*_cells, of_fdt_device_is_available), as the simulator uses them.
+export { isAvailable, rootCells };
 
 export function isCompatible(node: DtNode, compat: string): boolean {
   return (readStrings(node, 'compatible') ?? []).includes(compat);

@@ -21,17 +21,9 @@ const RAM0 = 0x40000000n;
 /** Start of the area where no-map and CMA regions may go: above the DTB (0x48000000 + 2 MiB). */
 const SAFE = 0x48400000n;
 
-/** mulberry32: a small seeded PRNG, so a seed always gives the same cases. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng as rng } from '../../prng.js';
+
+export { rng };
 
 export interface GenCase {
   name: string;
