@@ -12,8 +12,10 @@ import { memparse } from '../sim/bootargs.js';
 import type { SimResult } from '../sim/types.js';
 import { formatFinding } from './flatten.js';
 import { loadBoard } from './load_board.js';
+import { detectArch } from '../analyze.js';
+import { formatSimLogText } from '../sim/log_format.js';
 
-const usage = 'usage: dtmem simulate BOARD.dts|BOARD.dtb --arch arm|arm-lpae|arm64 [--bootargs "..."] [--mem BASE:SIZE]... [--json] [--trace] [-I dir]...\n';
+const usage = 'usage: dtmem simulate BOARD.dts|BOARD.dtb --arch arm|arm-lpae|arm64 [--bootargs "..."] [--mem BASE:SIZE]... [--json|--format text|json|log] [--memblock-debug] [--trace] [-I dir]...\n';
 const ARCHES: Arch[] = ['arm', 'arm-lpae', 'arm64'];
 
 export function formatText(r: SimResult, trace: boolean): string {
@@ -38,6 +40,8 @@ export async function run(args: string[]): Promise<number> {
   let bootargs: string | undefined;
   let json = false;
   let trace = false;
+  let log = false;
+  let memblockDebug = false;
   const dirs: string[] = [];
   const memory: { base: bigint; size: bigint }[] = [];
   const parseMem = (v: string | undefined): boolean => {
@@ -57,6 +61,12 @@ export async function run(args: string[]): Promise<number> {
     else if (a === '--mem' || a.startsWith('--mem=')) {
       if (!parseMem(a === '--mem' ? args[++i] : a.slice(6))) { process.stderr.write(`dtmem simulate: --mem wants BASE:SIZE (e.g. 0x80000000:2G)\n${usage}`); return 2; }
     } else if (a === '--json') json = true;
+    else if (a === '--format' || a.startsWith('--format=')) {
+      const v = a === '--format' ? args[++i] : a.slice(9);
+      if (v !== 'text' && v !== 'json' && v !== 'log') { process.stderr.write(`dtmem simulate: --format wants text, json or log\n${usage}`); return 2; }
+      json = v === 'json';
+      log = v === 'log';
+    } else if (a === '--memblock-debug') { trace = true; memblockDebug = true; }
     else if (a === '--trace') trace = true;
     else if (a === '-I') {
       const d = args[++i];
@@ -68,13 +78,15 @@ export async function run(args: string[]): Promise<number> {
     else board = path.resolve(a);
   }
   if (!board) { process.stderr.write(usage); return 2; }
-  if (!arch) arch = /arm64|aarch64/.test(board) ? 'arm64' : 'arm';
-  if (!ARCHES.includes(arch)) { process.stderr.write(`dtmem simulate: unknown arch '${arch}'\n${usage}`); return 2; }
+  if (arch && !ARCHES.includes(arch)) { process.stderr.write(`dtmem simulate: unknown arch '${arch}'\n${usage}`); return 2; }
   const loaded = loadBoard(board, dirs);
   for (const f of loaded.findings) process.stderr.write(formatFinding(f) + '\n');
   if (!loaded.tree) return 2;
+  arch ??= detectArch(board, loaded.tree);
+  if (!arch) { process.stderr.write(`dtmem simulate: no kernel profile for this board (riscv is not modelled); pass --arch\n`); return 2; }
   const r = simulate(loaded.tree, { arch, trace, ...(memory.length ? { memory } : {}), ...(bootargs !== undefined ? { bootargs } : {}), ...(loaded.dtbSize !== undefined ? { dtbSize: loaded.dtbSize } : {}) });
   for (const f of r.findings) process.stderr.write(formatFinding(f) + '\n');
-  process.stdout.write(json ? JSON.stringify(simResultToJson(r), null, 1) + '\n' : formatText(r, trace));
+  if (log) process.stdout.write(formatSimLogText(r, { memblockDebug }));
+  else process.stdout.write(json ? JSON.stringify(simResultToJson(r), null, 1) + '\n' : formatText(r, trace));
   return [...loaded.findings, ...r.findings].some((f) => f.severity === 'error') ? 1 : 0;
 }
