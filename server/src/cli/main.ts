@@ -16,7 +16,7 @@ const commands: Record<string, () => Promise<{ run: Command }>> = {
 const usage = `usage: dtmem <command> [options]
 commands:
   flatten BOARD.dts [-I dir]... [--canonical|--canonical-nophandle]   print the merged tree
-  simulate BOARD.dts [--arch arm|arm-lpae|arm64] [--bootargs "..."] [--json]
+  simulate BOARD.dts|BOARD.dtb [--arch arm|arm-lpae|arm64] [--bootargs "..."] [--format text|json|log] [--memblock-debug]
                                                       simulate the boot up to mem_init
   check BOARD.dts|'GLOB'... [--arch ...] [--bootargs "..."] [--format text|json|sarif] [-I dir]... [--info] [-j N]
                                                       diagnostics; exit 1 on errors
