@@ -1,11 +1,11 @@
 // dtmem's VS Code extension host entry (bundled to dist/client.js): starts the language server
 // (dist/server.js over node IPC), the status bar item and the language-client commands
-// (dtmem.showSimulation, dtmem.pickBoard). The webview commands (dtmem.showMemoryMap,
+// (dtmem.showSimulation, dtmem.pickBoard, dtmem.compareWithBootLog). The webview commands (dtmem.showMemoryMap,
 // dtmem.showPageTables) are registered by the panels' module through lsp_client.ts.
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node.js';
 import { AnalyzedNotification, type AnalyzedParams, type InitOptions } from '../../server/src/protocol.js';
-import { pickBoard, PICKS_KEY, showSimulation } from './commands.js';
+import { compareWithBootLog, pickBoard, PICKS_KEY, showSimulation } from './commands.js';
 import { fireAnalyzed, onAnalyzed, setClient } from './lsp_client.js';
 import { StatusItem } from './status.js';
 import { registerPanels } from './panels/index.js';
@@ -30,12 +30,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   setClient(client);
 
   const status = new StatusItem();
+  // Boot-log comparison results, apart from the server's live diagnostics (cleared on each run).
+  const compare = vscode.languages.createDiagnosticCollection('dtmem-compare');
   context.subscriptions.push(
     status,
+    compare,
     vscode.window.onDidChangeActiveTextEditor(() => status.refresh()),
     onAnalyzed((p) => status.update(p)),
     vscode.commands.registerCommand('dtmem.showSimulation', showSimulation),
     vscode.commands.registerCommand('dtmem.pickBoard', () => pickBoard(context)),
+    vscode.commands.registerCommand('dtmem.compareWithBootLog', () => compareWithBootLog(compare)),
   );
   // webview panels: dtmem.showMemoryMap / dtmem.showPageTables, their serializers, cursor/analysis events
   registerPanels(context, client);

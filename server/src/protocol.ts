@@ -129,6 +129,22 @@ export const BootLogRequest = 'dtmem/bootLog';
 export interface BootLogParams { uri: string }
 export interface BootLogResult { board: string; text: string }
 
+/** `dtmem/compareLog`: the board of `uri` simulated with a real boot log's own command line (and
+ * the log's kernel flavour unless dtmem.arch is set), fact by fact against the log (`dtmem
+ * compare`). `report` is the CLI's text table; `diagnostics` (source `dtmem compare`, LSP
+ * Diagnostic objects) are the disagreements on the nodes concerned, keyed by file uri. */
+export const CompareLogRequest = 'dtmem/compareLog';
+export interface CompareLogParams { uri: string; logText: string }
+export interface CompareLogResult {
+  agree: boolean;
+  counts: { agree: number; differ: number; 'only-in-log': number; 'only-in-sim': number };
+  report: string;
+  /** file uri -> diagnostics (LSP Diagnostic: range, severity 1-4, code, source, message). */
+  diagnostics: Record<string, { range: WireRange; severity: number; code: string; source: string; message: string }[]>;
+  /** Why no comparison could be made (the other fields are then empty). */
+  error?: string;
+}
+
 /** `dtmem/boardCandidates`: the boards that include a .dtsi (directly or through other .dtsi). */
 export const BoardCandidatesRequest = 'dtmem/boardCandidates';
 export interface BoardCandidatesParams { uri: string }

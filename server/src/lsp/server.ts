@@ -8,12 +8,13 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { initParser } from '../dts/frontend.js';
 import {
-  BoardCandidatesRequest, BootLogRequest, SetBoardRequest, SimulationRequest, TranslateRequest,
+  BoardCandidatesRequest, BootLogRequest, CompareLogRequest, SetBoardRequest, SimulationRequest, TranslateRequest,
   type TranslateParams, type TranslateResult, type BoardCandidatesParams, type BoardCandidatesResult, type BootLogParams, type BootLogResult,
-  type InitOptions, type SetBoardParams, type SimulationParams, type SimulationResult,
+  type CompareLogParams, type CompareLogResult, type InitOptions, type SetBoardParams, type SimulationParams, type SimulationResult,
 } from '../protocol.js';
 import { analyze } from './analysis.js';
 import { codeActions } from './actions.js';
+import { compareLog } from './compare_log.js';
 import { completion } from './completion.js';
 import { forgetUri, noteUri, pathToUri, uriToPath } from './convert.js';
 import { hover } from './hover.js';
@@ -246,6 +247,13 @@ connection.onRequest(BootLogRequest, guard<BootLogParams, BootLogResult | null>(
   const full = service.boards.get(board)?.full;
   return full ? { board: pathToUri(board), text: bootLogText(full) } : null;
 }));
+
+connection.onRequest(CompareLogRequest, guard<CompareLogParams, CompareLogResult | null>('compare log', null, (p) => compareLog(p, {
+  fs: service.fs,
+  contextOf: (f) => service.contextOf(f),
+  folderOf: (b) => service.folderOf(b),
+  settings: (b, folder) => settings.get(pathToUri(folder ?? b)),
+})));
 
 connection.onRequest(BoardCandidatesRequest, guard<BoardCandidatesParams, BoardCandidatesResult>('board candidates', { candidates: [] }, (p) => {
   const file = uriToPath(p.uri);
