@@ -16,6 +16,7 @@ import { checkOne, type BoardOutcome } from './batch_core.js';
 import type { CheckOptions } from './check.js';
 import { ConfigError, expandConfig } from './config.js';
 import { expandGlob, isGlob } from './glob.js';
+import { includeDirArg } from './args.js';
 
 export type { BoardOutcome } from './batch_core.js';
 
@@ -206,8 +207,12 @@ export async function run(argv: string[], io: Io = { out: process.stdout, err: p
         const v = val();
         if (v !== 'text' && v !== 'json' && v !== 'sarif') throw new Error(`unknown format '${v}'`);
         format = v;
-      } else if (a === '-I') opts.includeDirs.push(path.resolve(val()));
-      else if (a.startsWith('-I') && a.length > 2) opts.includeDirs.push(path.resolve(a.slice(2)));
+      } else if (includeDirArg(args, i)) {
+        const inc = includeDirArg(args, i)!;
+        if (!inc.dir) throw new Error(`${a} needs a value`);
+        opts.includeDirs.push(inc.dir);
+        i = inc.last;
+      }
       else if (a === '--info') withInfo = true;
       else if (a === '-j' || a === '--jobs' || /^-j\d+$/.test(a)) {
         const v = Number(a.length > 2 && a.startsWith('-j') ? a.slice(2) : val());

@@ -14,6 +14,7 @@ import type { Arch } from '../sim/profile.js';
 import { simulate } from '../sim/simulate.js';
 import { formatFinding } from './flatten.js';
 import { loadBoard } from './load_board.js';
+import { includeDirArg } from './args.js';
 
 const usage = 'usage: dtmem compare BOARD.dts|BOARD.dtb BOOT.LOG [--arch arm|arm-lpae|arm64] [--bootargs "..."] [--format text|json] [--no-memblock] [-I dir]...\n';
 const ARCHES: Arch[] = ['arm', 'arm-lpae', 'arm64'];
@@ -79,11 +80,12 @@ export async function run(args: string[]): Promise<number> {
     else if (a.startsWith('--format=')) format = a.slice(9);
     else if (a === '--json') format = 'json';
     else if (a === '--no-memblock') memblock = false;
-    else if (a === '-I') {
-      const d = args[++i];
-      if (!d) { process.stderr.write(usage); return 2; }
-      dirs.push(path.resolve(d));
-    } else if (a.startsWith('-I') && a.length > 2) dirs.push(path.resolve(a.slice(2)));
+    else if (includeDirArg(args, i)) {
+      const inc = includeDirArg(args, i)!;
+      if (!inc.dir) { process.stderr.write(usage); return 2; }
+      dirs.push(inc.dir);
+      i = inc.last;
+    }
     else if (a === '-h' || a === '--help') { process.stdout.write(usage); return 0; }
     else if (a.startsWith('-') || files.length === 2) { process.stderr.write(`dtmem compare: unexpected argument '${a}'\n${usage}`); return 2; }
     else files.push(path.resolve(a));

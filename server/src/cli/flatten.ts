@@ -9,6 +9,7 @@ import { kbuildIncludeSetup } from '../dts/kernel_tree.js';
 import { nodeFileSystem } from '../dts/preprocess/index.js';
 import { printDts } from '../dts/print.js';
 import type { Finding } from '../dts/tree.js';
+import { includeDirArg } from './args.js';
 
 const usage = 'usage: dtmem flatten BOARD.dts [-I dir]... [--canonical|--canonical-nophandle]\n';
 
@@ -25,12 +26,12 @@ export async function run(args: string[]): Promise<number> {
   let mode: 'dts' | 'canonical' | 'canonical-nophandle' = 'dts';
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
-    if (a === '-I') {
-      const d = args[++i];
-      if (!d) { process.stderr.write(usage); return 2; }
-      dirs.push(path.resolve(d));
-    } else if (a.startsWith('-I') && a.length > 2) dirs.push(path.resolve(a.slice(2)));
-    else if (a === '--canonical') mode = 'canonical';
+    const inc = includeDirArg(args, i);
+    if (inc) {
+      if (!inc.dir) { process.stderr.write(usage); return 2; }
+      dirs.push(inc.dir);
+      i = inc.last;
+    } else if (a === '--canonical') mode = 'canonical';
     else if (a === '--canonical-nophandle') mode = 'canonical-nophandle';
     else if (a === '-h' || a === '--help') { process.stdout.write(usage); return 0; }
     else if (a.startsWith('-') || board) { process.stderr.write(`dtmem flatten: unexpected argument '${a}'\n${usage}`); return 2; }

@@ -18,6 +18,7 @@ import { memoryMapSvg } from '../render/index.js';
 import type { Arch } from '../sim/profile.js';
 import { ConfigError, expandConfig } from './config.js';
 import type { Io } from './batch.js';
+import { includeDirArg } from './args.js';
 
 const usage = 'usage: dtmem map BOARD.dts [-o out.svg|out.png] [--arch auto|arm|arm-lpae|arm64] [--bootargs "..."] [-I dir]... [--config FILE.json] [--linear]\n';
 
@@ -109,8 +110,12 @@ export async function run(argv: string[], io: Io = { out: process.stdout, err: p
         if (!['auto', 'arm', 'arm-lpae', 'arm64'].includes(v)) throw new Error(`unknown arch '${v}'`);
         opts.arch = v as MapOptions['arch'];
       } else if (a === '--bootargs') opts.bootargs = val();
-      else if (a === '-I') opts.includeDirs!.push(path.resolve(val()));
-      else if (a.startsWith('-I') && a.length > 2) opts.includeDirs!.push(path.resolve(a.slice(2)));
+      else if (includeDirArg(args, i)) {
+        const inc = includeDirArg(args, i)!;
+        if (!inc.dir) throw new Error(`${a} needs a value`);
+        opts.includeDirs!.push(inc.dir);
+        i = inc.last;
+      }
       else if (a === '--linear') opts.mode = 'linear';
       else if (a === '-h' || a === '--help') {
         io.out.write(usage);

@@ -14,6 +14,7 @@ import { formatFinding } from './flatten.js';
 import { loadBoard } from './load_board.js';
 import { detectArch } from '../analyze.js';
 import { formatSimLogText } from '../sim/log_format.js';
+import { includeDirArg } from './args.js';
 
 const usage = 'usage: dtmem simulate BOARD.dts|BOARD.dtb --arch arm|arm-lpae|arm64 [--bootargs "..."] [--mem BASE:SIZE]... [--json|--format text|json|log] [--memblock-debug] [--trace] [-I dir]...\n';
 const ARCHES: Arch[] = ['arm', 'arm-lpae', 'arm64'];
@@ -68,11 +69,12 @@ export async function run(args: string[]): Promise<number> {
       log = v === 'log';
     } else if (a === '--memblock-debug') { trace = true; memblockDebug = true; }
     else if (a === '--trace') trace = true;
-    else if (a === '-I') {
-      const d = args[++i];
-      if (!d) { process.stderr.write(usage); return 2; }
-      dirs.push(path.resolve(d));
-    } else if (a.startsWith('-I') && a.length > 2) dirs.push(path.resolve(a.slice(2)));
+    else if (includeDirArg(args, i)) {
+      const inc = includeDirArg(args, i)!;
+      if (!inc.dir) { process.stderr.write(usage); return 2; }
+      dirs.push(inc.dir);
+      i = inc.last;
+    }
     else if (a === '-h' || a === '--help') { process.stdout.write(usage); return 0; }
     else if (a.startsWith('-') || board) { process.stderr.write(`dtmem simulate: unexpected argument '${a}'\n${usage}`); return 2; }
     else board = path.resolve(a);
