@@ -15,18 +15,13 @@
 // Table pages allocated at boot by early_(pgtable_)alloc are not individually placed by the
 // simulator: their address is reported as modelled and the address bits of a descriptor that
 // points to one are unknown (`known` mask). Pure: no DOM, no vscode; bounded work per call.
+import type { Arch } from './profile.js';
+import type { PageTableMapping } from './types.js';
 
-export type WalkArch = 'arm' | 'arm-lpae' | 'arm64';
+export type WalkArch = Arch;
 
-export interface WalkMapping {
-  va: bigint;
-  pa: bigint;
-  size: bigint;
-  /** Leaf granule the simulator chose (4 KiB pages, 1/2 MiB sections/blocks, 1 GiB blocks). */
-  granule: bigint;
-  attrs: string;
-  note?: string;
-}
+/** The simulator's mappings are what the walk translates through. */
+export type WalkMapping = PageTableMapping;
 
 export interface WalkInput {
   arch: WalkArch;
