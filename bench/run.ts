@@ -2,13 +2,15 @@
 // bench/RESULTS.md: per-board on-save analysis (bench/analysis.ts) and the whole-corpus check
 // (bench/corpus.ts) as medians over the runs with the ratio to `cpp | dtc` measured in the same
 // runs, then the other benches' own reports (front end, preprocessor, simulator, language
-// server) from their last run.
+// server) from their last run. The `cpp | dtc` reference uses bench/util.ts dtcPath(): a dtc >= 1.7.0
+// built by bench/get-dtc.sh when present (Debian 12's 1.6.1 stops early on some boards), and the
+// header of RESULTS.md names the dtc and version actually used.
 // Run: node --import tsx bench/run.ts [--runs N (default 3)] [--quick: 1 run, 300 corpus boards]
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { median } from './util.js';
+import { dtcLabel, dtcPath, dtcVersion, median } from './util.js';
 
 const argRuns = process.argv.indexOf('--runs');
 const quick = process.argv.includes('--quick');
@@ -70,15 +72,19 @@ function main(): void {
     others.push(['Language server (bench/lsp.ts)', '(not run: the esbuild bundle failed)']);
   }
 
+  // The benches resolve the dtc the same way (bench/util.ts dtcPath, same environment).
+  const dtcUsed = dtcPath().startsWith(path.join(os.homedir(), '.cache', 'dtmem-bench'))
+    ? `${dtcLabel()}, built from Debian's source package by bench/get-dtc.sh`
+    : dtcPath() === '/usr/bin/dtc' ? `Debian's ${dtcLabel()} (bench/get-dtc.sh builds a dtc >= 1.7.0, which the benches then use)` : `${dtcLabel()} (DTMEM_BENCH_DTC)`;
   const md: string[] = [];
   md.push('# dtmem benchmarks', '');
   md.push(`Written by \`npm run bench\` (bench/run.ts) on ${started}: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, node ${process.version}, ${RUNS} run(s) per bench, medians. `
-    + '`cpp | dtc` is the kbuild pipeline (cpp -nostdinc -undef -D__DTS__ -x assembler-with-cpp | dtc -I dts -O dtb) with Debian\'s dtc 1.6.1, timed in the same runs; ratio = dtmem / cpp|dtc (below 1: dtmem is faster).', '');
+    + `\`cpp | dtc\` is the kbuild pipeline (cpp -nostdinc -undef -D__DTS__ -x assembler-with-cpp | dtc -I dts -O dtb) with ${dtcUsed}, timed in the same runs; ratio = dtmem / cpp|dtc (below 1: dtmem is faster).`, '');
   md.push('## On-save analysis, corpus/big (bench/analysis.ts)', '');
   md.push('analyzeBoard = preprocess + parse + merge + boot simulation + rules. cold: first analysis in the process; warm: re-save without changes; edit: re-analysis after a one-line edit in the board file. Targets (issue 8): on-save < cpp|dtc, one-line edit < cpp|dtc / 3.', '');
   md.push(table(['board', 'cold ms', 'warm ms', 'edit ms', 'cpp\\|dtc ms', 'warm ratio', 'edit ratio', 'edit split (ms)'],
     analysis.map((r) => [String(r.board) + (r.dtcOk ? '' : ' *'), f1(r.cold), f1(r.warm), f1(r.edit), f1(r.cppDtc), f2((r.warm as number) / (r.cppDtc as number)), f2((r.edit as number) / (r.cppDtc as number)), String(r.split)])));
-  if (analysis.some((r) => !r.dtcOk)) md.push('', '\\* dtc 1.6.1 stops at a syntax it does not support (a newer dtc is needed), so its time is for a partial run.');
+  if (analysis.some((r) => !r.dtcOk)) md.push('', `\\* dtc ${dtcVersion()} stops at a syntax it does not support (a newer dtc is needed: bench/get-dtc.sh), so its time is for a partial run.`);
   md.push('', '## Whole corpus, `dtmem check` (bench/corpus.ts)', '');
   md.push(table(['boards', 'workers', 'dtmem s', 'dtmem boards/s', 'cpp\\|dtc s', 'cpp\\|dtc boards/s', 'ratio (time)', 'exceptions'],
     corpus.map((r) => [f1(r.boards).replace('.0', ''), f1(r.workers).replace('.0', ''), f1(r.dtmemSec), f1(r.dtmemPerSec), f1(r.cppDtcSec), f1(r.cppDtcPerSec), f2((r.dtmemSec as number) / (r.cppDtcSec as number)), f1(r.exceptions).replace('.0', '')])));
