@@ -96,11 +96,13 @@ export function handleDirective(e: Engine, hash: Tok): boolean {
         if (old.builtin) e.finding('warning', 'macro-redefined', `redefining builtin macro "${m.name}"`, fid, toks[a].o, toks[a].e);
         else if (!sameDefinition(old, m)) e.finding('warning', 'macro-redefined', `"${m.name}" redefined`, fid, toks[a].o, toks[a].e);
       }
-      e.macros.set(m.name, m);
+      if (old !== m) e.writableMacros().set(m.name, m);
       break;
     }
     case 'undef':
-      if (a < end && toks[a].t === T_NAME) e.macros.delete(toks[a].s);
+      if (a < end && toks[a].t === T_NAME) {
+        if (e.macros.has(toks[a].s)) e.writableMacros().delete(toks[a].s);
+      }
       else e.finding('error', 'macro-define', 'no macro name given in #undef directive', fid, nameTok.o, nameTok.e);
       break;
     case 'include':
@@ -114,13 +116,13 @@ export function handleDirective(e: Engine, hash: Tok): boolean {
       if (a < end && toks[a].t === T_NAME) {
         cond = isDefined(e, toks[a].s) === (nameTok.s === 'ifdef');
       } else e.finding('error', 'if-expression', `no macro name given in #${nameTok.s} directive`, fid, nameTok.o, nameTok.e);
-      fr.ifs.push({ taken: cond, sawElse: false, hash });
+      fr.ifs.push({ taken: cond, sawElse: false, hash, at: start - 1 });
       if (!cond) skipGroup(fr);
       break;
     }
     case 'if': {
       const cond = evaluate(e, fr, nameTok, toks, a, end);
-      fr.ifs.push({ taken: cond, sawElse: false, hash });
+      fr.ifs.push({ taken: cond, sawElse: false, hash, at: start - 1 });
       if (!cond) skipGroup(fr);
       break;
     }

@@ -39,6 +39,8 @@ export interface IfState {
   taken: boolean;
   sawElse: boolean;
   hash: Tok;
+  /** Index of `hash` in its file's tokens. */
+  at: number;
 }
 
 export interface Frame {
@@ -86,6 +88,14 @@ export class Engine extends Expander {
   lastStart = 0;
   lastEnd = 0;
   entryPath = '';
+  /** Findings up to and including the entry file's lexer problems (the rest follow the text). */
+  entryFindEnd = 0;
+  /** Tokens of every file opened (a measure of work done, for spacing checkpoints). */
+  tokensPushed = 0;
+  /** True while a checkpoint holds `macros`: the next #define/#undef copies it first. */
+  macrosShared = false;
+  /** Takes checkpoints at the entry file's top-level lines (resume.ts), when set. */
+  recorder: { at(e: Engine, fr: Frame): void } | null = null;
 
   constructor(public opts: EngineOptions, reader: FileReader, macros: Map<string, Macro>) {
     super(macros, Expander.newRunId(), opts.limits, (msg, tok, fid) => this.errorAtTok(msg, tok, fid));
@@ -99,7 +109,9 @@ export class Engine extends Expander {
 
   fileId(lf: LexedFile): number {
     let id = this.fileIds.get(lf.path);
-    if (id === undefined || this.files[id] !== lf) {
+    // The same path with the same text is one file even when the lex cache produced another
+    // object for it (evicted meanwhile, or a resumed run meeting a file of the previous run).
+    if (id === undefined || (this.files[id] !== lf && this.files[id].text !== lf.text)) {
       id = this.files.length;
       this.files.push(lf);
       this.fileIds.set(lf.path, id);
@@ -127,6 +139,7 @@ export class Engine extends Expander {
   pushFile(path: string, text: string): void {
     const lf = lexFile(path, text);
     const fid = this.fileId(lf);
+    this.tokensPushed += lf.toks.length;
     for (const p of lf.problems) this.finding('error', p.code, p.message, fid, p.start, p.end);
     this.frames.push({ lf, fid, pos: 0, ifs: [], eofSent: false, ended: false, dir: dirOf(path), presumed: path, lineDelta: 0 });
   }
@@ -134,7 +147,7 @@ export class Engine extends Expander {
   private endFrame(fr: Frame): void {
     if (fr.ended) return;
     fr.ended = true;
-    for (const s of fr.ifs) this.finding('error', 'unterminated-conditional', `unterminated #${directiveName(fr, s.hash)}`, fr.fid, s.hash.o, s.hash.e);
+    for (const s of fr.ifs) this.finding('error', 'unterminated-conditional', `unterminated #${directiveName(fr, s)}`, fr.fid, s.hash.o, s.hash.e);
     fr.ifs.length = 0;
   }
 
@@ -159,7 +172,9 @@ export class Engine extends Expander {
           this.frames.pop();
           continue;
         }
-        tok = fr.lf.toks[fr.pos++];
+        tok = fr.lf.toks[fr.pos];
+        if (tok.f & F_BOL && this.recorder !== null && this.frames.length === 1 && this.parsingArgs === 0 && this.ctx.length === 0) this.recorder.at(this, fr);
+        fr.pos++;
         fid = fr.fid;
       }
       if (tok.f & F_BOL) {
@@ -172,6 +187,15 @@ export class Engine extends Expander {
       this.lastEnd = tok.e;
       return tok;
     }
+  }
+
+  /** The macro table, safe to change (copied first when a checkpoint shares it). */
+  writableMacros(): Map<string, Macro> {
+    if (this.macrosShared) {
+      this.macros = new Map(this.macros);
+      this.macrosShared = false;
+    }
+    return this.macros;
   }
 
   baseBackup(tok: Tok, fid: number): void {
@@ -231,7 +255,7 @@ export class Engine extends Expander {
   }
 }
 
-function dirOf(path: string): string {
+export function dirOf(path: string): string {
   const i = path.lastIndexOf('/');
   return i < 0 ? '.' : i === 0 ? '/' : path.slice(0, i);
 }
@@ -240,7 +264,7 @@ function quote(s: string): string {
   return '"' + s.replace(/[\\"]/g, (c) => '\\' + c) + '"';
 }
 
-function directiveName(fr: Frame, hash: Tok): string {
-  const i = fr.lf.toks.indexOf(hash);
-  return i >= 0 && i + 1 < fr.lf.toks.length ? fr.lf.toks[i + 1].s : 'if';
+function directiveName(fr: Frame, s: IfState): string {
+  const i = s.at;
+  return fr.lf.toks[i] === s.hash && i + 1 < fr.lf.toks.length ? fr.lf.toks[i + 1].s : 'if';
 }

@@ -44,18 +44,24 @@ export class FileReader {
   readonly tooLarge = new Map<string, number>();
   constructor(private fs: FileSystem) {}
 
+  /** Every path read from the file system, in order, with what it held (undefined: missing):
+   * a resumed run (resume.ts) re-checks those read before its checkpoint. A file over the size
+   * limit is not kept (`big`): it never compares equal, so no run resumes past it. */
+  readonly log: { path: string; raw: string | undefined; big?: boolean }[] = [];
+
   read(path: string): string | undefined {
     if (this.cache.has(path)) return this.cache.get(path);
-    let text: string | undefined;
-    try {
-      text = this.fs.readFile(path);
-    } catch {
-      text = undefined;
-    }
+    return this.seed(path, readRaw(this.fs, path));
+  }
+
+  /** Takes `raw` as the content of `path` (read and checked by the caller), as read() would. */
+  seed(path: string, raw: string | undefined): string | undefined {
+    let text = raw;
     if (text !== undefined && text.length > MAX_FILE_CHARS) {
+      this.log.push({ path, raw: undefined, big: true });
       this.tooLarge.set(path, text.length);
       text = '';
-    }
+    } else this.log.push({ path, raw });
     this.cache.set(path, text);
     return text;
   }
@@ -92,6 +98,15 @@ export class FileReader {
         if (t !== undefined) return { path: p, text: t };
       }
     }
+    return undefined;
+  }
+}
+
+/** One read through `fs`; a throwing file system reads as a missing file. */
+export function readRaw(fs: FileSystem, path: string): string | undefined {
+  try {
+    return fs.readFile(path);
+  } catch {
     return undefined;
   }
 }

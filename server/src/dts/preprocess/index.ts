@@ -7,9 +7,10 @@
 import type { Finding, SourcePos, SourceRange } from '../tree.js';
 import { Engine } from './engine.js';
 import { FileReader, MAX_FILE_CHARS, type FileSystem } from './include.js';
-import { lexText, lineCol } from './lexer.js';
+import { lexFile, lexText, lineCol } from './lexer.js';
 import { B_BASE_FILE, B_COUNTER, B_DATE, B_FILE, B_INCLUDE_LEVEL, B_LINE, B_TIME, macroBodyText, parseDefine, type Macro } from './macros.js';
 import type { SourceMap } from './sourcemap.js';
+import { pickCheckpoint, Recorder, restore, type Checkpoint, type ResumeState } from './resume.js';
 
 export type { FileSystem } from './include.js';
 export type { SourceMap } from './sourcemap.js';
@@ -35,6 +36,10 @@ export interface PreprocessOptions {
   defines?: Record<string, string>;
   fs: FileSystem;
   limits?: { maxOutputBytes?: number; maxIncludeDepth?: number; maxExpansionDepth?: number; maxExpansionTokens?: number };
+  /** The previous result for the same entry path and the same options (all but `fs`): the run
+   * resumes from its state before the first change in the entry file, when every file read
+   * before that point is unchanged (resume.ts). The result is the same as a full run's. */
+  previous?: PreprocessResult;
 }
 
 export interface MacroInfo {
@@ -55,7 +60,14 @@ export interface PreprocessResult {
   includes: { range: SourceRange; path?: string; kind: 'cpp' | 'dtc' }[];
   /** Final macro table (for hover). */
   macros: Map<string, MacroInfo>;
+  /** Set when the run resumed from `previous`: text before this offset is `previous.text`'s. */
+  resumedAt?: number;
+  /** State for the next run's `previous` (opaque; not enumerable). */
+  readonly resume?: PreprocessResume;
 }
+
+/** Opaque: what a run keeps for resuming the next one. */
+export type PreprocessResume = ResumeState;
 
 const BUILTINS: [string, number][] = [
   ['__FILE__', B_FILE], ['__LINE__', B_LINE], ['__COUNTER__', B_COUNTER], ['__INCLUDE_LEVEL__', B_INCLUDE_LEVEL],
@@ -132,12 +144,21 @@ function macroTable(macros: Map<string, Macro>): Map<string, MacroInfo> {
   return out;
 }
 
+/** Everything in the options that shapes the output, but the file system. */
+function optionsKey(o: PreprocessOptions): string {
+  return JSON.stringify([o.includeDirs, o.dtcIncludeDirs ?? null, o.prefixMap ?? null, o.prefixDir ?? null, o.defines ?? null, o.limits ?? null]);
+}
+
 export function preprocess(entryPath: string, opts: PreprocessOptions): PreprocessResult {
   const findings: Finding[] = [];
   try {
     const reader = new FileReader(opts.fs);
-    const macros = initialMacros(opts.defines, findings);
+    const rs = opts.previous?.resume;
+    const key = rs ? optionsKey(opts) : '';
     const text = reader.read(entryPath);
+    const ckIndex = rs && text !== undefined ? pickCheckpoint(rs, entryPath, key, text, opts.fs) : -1;
+    // A resumed run takes its macro table from the checkpoint (the -D findings are redone).
+    const macros = initialMacros(opts.defines, findings);
     if (text === undefined) {
       findings.push({ severity: 'error', code: 'include-missing', message: `${entryPath}: No such file or directory` });
       return { text: '', map: new EmptyMap(), findings, files: [], includes: [], macros: macroTable(macros) };
@@ -158,21 +179,39 @@ export function preprocess(entryPath: string, opts: PreprocessOptions): Preproce
     );
     e.findings = findings;
     e.entryPath = entryPath;
-    e.pushFile(entryPath, text);
+    let resumedAt: number | undefined;
+    let checkpoints: Checkpoint[] = [];
+    if (rs && ckIndex >= 0) {
+      const ck = rs.checkpoints[ckIndex];
+      restore(e, rs, ck, lexFile(entryPath, text));
+      checkpoints = rs.checkpoints.slice(0, ckIndex + 1);
+      resumedAt = ck.printer.len;
+    } else {
+      e.pushFile(entryPath, text);
+      e.entryFindEnd = findings.length;
+    }
+    e.recorder = new Recorder(checkpoints);
     e.run();
     for (const [path, size] of reader.tooLarge) {
       const at = e.includes.find((i) => i.path === path)?.range ?? (path === entryPath ? { file: path, start: { line: 0, col: 0 }, end: { line: 0, col: 0 } } : undefined);
       findings.push({ severity: 'error', code: 'file-too-large', message: `${path}: ${size} characters; files over ${MAX_FILE_CHARS} are not analysed (read as empty)`, ...(at ? { range: at } : {}) });
     }
     const out = e.printer.result();
-    return {
+    const result: PreprocessResult = {
       text: out,
       map: e.printer.map.build(e.files, out.length),
       findings,
       files: e.files.map((f) => f.path),
       includes: e.includes,
       macros: macroTable(e.macros),
+      ...(resumedAt !== undefined ? { resumedAt } : {}),
     };
+    const state: ResumeState = {
+      entryPath, key: key || optionsKey(opts), entryText: text, checkpoints, text: out, map: e.printer.map,
+      findings: findings.slice(), entryFindEnd: e.entryFindEnd, files: e.files, includes: e.includes.slice(), reads: reader.log, once: [...e.once],
+    };
+    Object.defineProperty(result, 'resume', { value: state, enumerable: false });
+    return result;
   } catch (err) {
     findings.push({ severity: 'error', code: 'internal', message: `preprocessor failed: ${err instanceof Error ? err.message : String(err)}` });
     return { text: '', map: new EmptyMap(), findings, files: [], includes: [], macros: new Map() };

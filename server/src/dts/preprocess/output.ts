@@ -13,7 +13,7 @@ const T_PADDING = _tokens.T_PADDING;
 const T_PUNCT = _tokens.T_PUNCT;
 const T_STRING = _tokens.T_STRING;
 const avoidPaste = _tokens.avoidPaste;
-import { SourceMapBuilder } from './sourcemap.js';
+import { SourceMapBuilder, type MapMark } from './sourcemap.js';
 import { LimitError } from './expand.js';
 
 export interface Origin {
@@ -27,6 +27,21 @@ interface Pending {
   tok: Tok;
   ws: number; // 0 none, 1 space, 2 new line
   org: Origin;
+}
+
+export interface PrinterState {
+  outLen: number;
+  len: number;
+  map: MapMark;
+  prev: Tok | null;
+  source: Tok | null | undefined;
+  avoid: boolean;
+  newLine: boolean;
+  lastCopyFid: number;
+  lastCopyEnd: number;
+  runFid: number;
+  runStart: number;
+  runEnd: number;
 }
 
 /** Raw text of one file for a copy segment. */
@@ -57,6 +72,37 @@ export class Printer {
     /** Called for `/include/ "x"`: inserts the file raw; returns false when not handled. */
     private onDtcInclude: (nameTok: Tok, first: Origin, last: Origin, ws: number) => boolean,
   ) {}
+
+  /** No `/`, `/include`, `/include/` held back (a checkpoint may be taken). */
+  idle(): boolean {
+    return this.pending.length === 0;
+  }
+
+  /** The printer's state when idle (resume.ts): `out` is kept as its length, a prefix of the
+   * finished text, and the source map as its mark. */
+  save(): PrinterState {
+    return {
+      outLen: this.out.length, len: this.len, map: this.map.mark(), prev: this.prev, source: this.source, avoid: this.avoid, newLine: this.newLine,
+      lastCopyFid: this.lastCopyFid, lastCopyEnd: this.lastCopyEnd, runFid: this.runFid, runStart: this.runStart, runEnd: this.runEnd,
+    };
+  }
+
+  /** Back to `st`, saved by a printer that went on to write `text` with the map `later`. */
+  restore(st: PrinterState, text: string, later: SourceMapBuilder): void {
+    this.out = text.slice(0, st.outLen);
+    this.len = st.len;
+    this.map = SourceMapBuilder.restore(later, st.map);
+    this.prev = st.prev;
+    this.source = st.source;
+    this.avoid = st.avoid;
+    this.newLine = st.newLine;
+    this.lastCopyFid = st.lastCopyFid;
+    this.lastCopyEnd = st.lastCopyEnd;
+    this.runFid = st.runFid;
+    this.runStart = st.runStart;
+    this.runEnd = st.runEnd;
+    this.pending = [];
+  }
 
   /** libcpp's cb_line_change: the next token starts a new source line. */
   lineChange(): void {

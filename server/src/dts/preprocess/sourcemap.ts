@@ -24,6 +24,15 @@ export interface MappedFile {
   lineStarts: number[];
 }
 
+export interface MapMark {
+  n: number;
+  outStart: number;
+  file: number;
+  srcStart: number;
+  srcEnd: number;
+  kind: number;
+}
+
 export const K_COPY = 0;
 export const K_EXPANSION = 1;
 
@@ -70,6 +79,32 @@ export class SourceMapBuilder {
     this.srcStart.push(o);
     this.srcEnd.push(e);
     this.kind.push(k);
+  }
+
+  /** The segment count and the last segment, which later calls may still change in place
+   * (resume.ts restores a builder from a later one with these). */
+  mark(): MapMark {
+    const n = this.kind.length - 1;
+    return n < 0 ? { n: 0, outStart: 0, file: 0, srcStart: 0, srcEnd: 0, kind: 0 } : { n: n + 1, outStart: this.outStart[n], file: this.file[n], srcStart: this.srcStart[n], srcEnd: this.srcEnd[n], kind: this.kind[n] };
+  }
+
+  /** A builder as `later` was when it gave `m` (later only appended and updated its last segment). */
+  static restore(later: SourceMapBuilder, m: MapMark): SourceMapBuilder {
+    const b = new SourceMapBuilder();
+    const n = m.n;
+    b.outStart = later.outStart.slice(0, n);
+    b.file = later.file.slice(0, n);
+    b.srcStart = later.srcStart.slice(0, n);
+    b.srcEnd = later.srcEnd.slice(0, n);
+    b.kind = later.kind.slice(0, n);
+    if (n > 0) {
+      b.outStart[n - 1] = m.outStart;
+      b.file[n - 1] = m.file;
+      b.srcStart[n - 1] = m.srcStart;
+      b.srcEnd[n - 1] = m.srcEnd;
+      b.kind[n - 1] = m.kind;
+    }
+    return b;
   }
 
   build(files: MappedFile[], outLength: number): SourceMapImpl {
