@@ -32,6 +32,9 @@ export interface AnalyzeOptions {
    * tree as tree-sitter + CST walk, 1.3-2x faster on the corpus/big boards (bench/frontend), with
    * no wasm warm-up). */
   parser?: 'auto' | 'native' | 'tree-sitter';
+  /** The previous analysis of the same board with the same options (the editor's last run):
+   * the front end resumes from its state before the edited text. */
+  previous?: Analysis;
 }
 
 export interface Analysis {
@@ -95,7 +98,8 @@ export function detectArch(entry: string, tree: DtTree | undefined): Arch | unde
 export function analyzeBoard(entry: string, opts: AnalyzeOptions = {}): Analysis {
   const fs = opts.fs ?? nodeFileSystem;
   const t0 = performance.now();
-  const compiled = opts.compiled ?? compile(entry, { ...includeSetupFor(entry, opts.includeDirs), fs, parser: opts.parser ?? 'native' });
+  const previous = opts.previous?.entry === entry ? opts.previous : undefined;
+  const compiled = opts.compiled ?? compile(entry, { ...includeSetupFor(entry, opts.includeDirs), fs, parser: opts.parser ?? 'native', ...(previous ? { previous: previous.compile } : {}) });
   const t1 = performance.now();
   const out: Analysis = { entry, compile: compiled, findings: [...compiled.findings], timings: { compile: t1 - t0, simulate: 0, rules: 0 } };
   const arch = opts.arch && opts.arch !== 'auto' ? opts.arch : detectArch(entry, compiled.tree);

@@ -91,4 +91,26 @@ export interface DtsAst {
   memreserves: MemReserveDef[];
   statements: TopStatement[];
   errors: ParseError[];
+  /** The parser's state after each top-level statement, in order (frontend.ts reuses the
+   * statements before an edit and parses only from the last mark before it). */
+  marks?: ParseMark[];
+}
+
+/** Where a top-level statement ended (the parse resumes there) and what the AST held then. The
+ * text before `seen` decided everything the counts cover, so a later text with the same prefix
+ * [0, seen) parses to the same first `statements` statements, `memreserves` and `errors`. */
+export interface ParseMark {
+  end: number;
+  /** One past the last character the parse so far looked at (its lookahead included): the text
+   * must be unchanged up to here for the mark to be reused. */
+  seen: number;
+  /** The lexer's start state for the token at `end` (PROPNODENAME after `;`, but error recovery
+   * may stop after a `}` in another). */
+  lexState: number;
+  statements: number;
+  memreserves: number;
+  errors: number;
+  v1: boolean;
+  plugin: boolean;
+  seenBody: boolean;
 }

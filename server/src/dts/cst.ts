@@ -13,8 +13,8 @@ import type { Parser, Tree, TreeCursor } from 'web-tree-sitter';
 // build (tree-sitter.cjs); its ESM build relies on import.meta, which a CJS bundle lacks.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 import wts = require('web-tree-sitter');
-import { DtsParser, MAX_DEPTH } from './parser.js';
-import type { DtsAst, Label, NodeDef, PropDef } from './ast.js';
+import { DtsParser, markOf, MAX_DEPTH, prefixAst } from './parser.js';
+import type { DtsAst, Label, NodeDef, ParseMark, PropDef } from './ast.js';
 
 let parser: Parser | undefined;
 let loading: Promise<void> | undefined;
@@ -106,8 +106,10 @@ export function hasKnownGap(text: string): boolean {
 
 /** Parses `text` with tree-sitter and builds the AST from the CST; undefined when the parser is
  * not loaded, the text has a known grammar gap, or the CST cannot be trusted (then use parseDts). With a `key` (the entry file) the
- * previous tree for that key is reused incrementally. */
-export function parseWithTreeSitter(text: string, key?: string): DtsAst | undefined {
+ * previous tree for that key is reused incrementally. With `reuse`, the statements of a previous
+ * AST up to a mark (whose text is unchanged) are taken as they are and only the top-level nodes
+ * after it are walked. */
+export function parseWithTreeSitter(text: string, key?: string, reuse?: { ast: DtsAst; mark: ParseMark }): DtsAst | undefined {
   if (!parser || hasKnownGap(text)) return undefined;
   const src = blankLinemarkers(text);
   const old = editedOld(key, src);
@@ -115,6 +117,10 @@ export function parseWithTreeSitter(text: string, key?: string): DtsAst | undefi
   if (!tree) return undefined;
   try {
     if (tree.rootNode.hasError) return undefined;
+    if (reuse) {
+      const ast = new CstWalker(text, tree, reuse.ast, reuse.mark).walk();
+      if (ast) return ast;
+    }
     return new CstWalker(text, tree).walk();
   } catch (e) {
     if (e instanceof Fallback) return undefined;
@@ -126,29 +132,42 @@ export function parseWithTreeSitter(text: string, key?: string): DtsAst | undefi
 
 class CstWalker {
   private readonly c: TreeCursor;
-  private readonly ast: DtsAst = { v1: false, plugin: false, memreserves: [], statements: [], errors: [] };
-  private readonly state = { seenBody: false };
+  private readonly ast: DtsAst;
+  private readonly state: { seenBody: boolean };
+  private readonly resumeAt: number;
   private depth = 0;
 
-  constructor(private readonly text: string, tree: Tree) {
+  constructor(private readonly text: string, tree: Tree, prev?: DtsAst, mark?: ParseMark) {
     this.c = tree.walk();
+    this.ast = prev && mark ? prefixAst(prev, mark) : { v1: false, plugin: false, memreserves: [], statements: [], errors: [], marks: [] };
+    this.state = { seenBody: mark?.seenBody ?? false };
+    this.resumeAt = mark?.end ?? 0;
   }
 
-  walk(): DtsAst {
+  /** The AST; undefined when resuming and the mark does not fall between top-level nodes. */
+  walk(): DtsAst | undefined {
     const c = this.c;
-    if (c.gotoFirstChild()) {
-      do {
-        const type = c.nodeType;
-        if (type === 'comment') continue;
-        if (type === 'node') this.topNode();
-        else if (type === 'file_version' || type === 'plugin' || type === 'memory_reservation' || type === 'delete_node' || type === 'omit_if_no_ref') this.topSpan(c.startIndex, c.endIndex);
-        else throw new Fallback();
-      } while (c.gotoNextSibling());
-      c.gotoParent();
+    try {
+      if (c.gotoFirstChild()) {
+        do {
+          if (c.endIndex <= this.resumeAt) continue;
+          if (c.startIndex < this.resumeAt) return undefined;
+          const type = c.nodeType;
+          if (type === 'comment') continue;
+          if (type === 'node') this.topNode();
+          else if (type === 'file_version' || type === 'plugin' || type === 'memory_reservation' || type === 'delete_node' || type === 'omit_if_no_ref') this.topSpan(c.startIndex, c.endIndex);
+          else throw new Fallback();
+          // tree-sitter read the next token too; an error-free tree's statement ends at its `;`
+          // whatever follows, but the native parser may resume here after a broken edit.
+          this.ast.marks!.push(markOf(this.ast, this.state.seenBody, c.endIndex, c.endIndex + 1));
+        } while (c.gotoNextSibling());
+        c.gotoParent();
+      }
+    } finally {
+      this.c.delete();
     }
     const fin = new DtsParser('');
     fin.finish(this.ast);
-    this.c.delete();
     return this.ast;
   }
 

@@ -2,11 +2,11 @@
 // structure, parser.ts for values and as the dtc-exact fallback) -> dtc-style merge and fixups ->
 // DtTree with the raw DTB bytes of every property, plus findings with exact ranges.
 // `compileText` takes text that is already expanded (optionally with cpp linemarkers).
-import { parseDts } from './parser.js';
+import { parseDts, resumeDts } from './parser.js';
 import { parseWithTreeSitter } from './cst.js';
 import { buildTree, type BuildResult } from './build.js';
 import { LinemarkerMap, type OffsetMap } from './srcmap.js';
-import type { DtsAst } from './ast.js';
+import type { DtsAst, ParseMark } from './ast.js';
 import { preprocess, type FileSystem, type PreprocessResult } from './preprocess/index.js';
 
 export { canonicalDump } from './canon.js';
@@ -24,9 +24,14 @@ export interface CompileTextOptions {
   parser?: 'auto' | 'native' | 'tree-sitter';
   /** Key (entry file) under which the tree-sitter tree is kept for incremental re-parses. */
   cacheKey?: string;
+  /** The previous result for the same board: its statements before the edit are reused. */
+  previous?: PreviousParse;
 }
 
 export interface TextCompileResult extends BuildResult {
+  /** The parsed statements (kept so the next compile of the board can reuse them). */
+  ast: DtsAst;
+  text: string;
   /** Which parser produced the statement structure. */
   parsedBy: 'tree-sitter' | 'native';
   timings: { parse: number; merge: number };
@@ -46,12 +51,42 @@ function fewBraces(text: string): boolean {
   return true;
 }
 
-export function parseText(text: string, parser: CompileTextOptions['parser'] = 'auto', cacheKey?: string): { ast: DtsAst; parsedBy: 'tree-sitter' | 'native' } {
+/** Length of the common prefix of a and b (compared in chunks: equal runs cost a memcmp). */
+export function commonPrefix(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  let i = 0;
+  for (const step of [65536, 4096, 256]) {
+    while (i + step <= n && a.slice(i, i + step) === b.slice(i, i + step)) i += step;
+  }
+  while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  return i;
+}
+
+/** The last statement boundary of `prev` whose parse looked only at text before the first
+ * character where `text` differs from the text `prev` was parsed from (the lookahead token
+ * counts: error recovery swallows a `}` there). */
+function reusableMark(prev: PreviousParse, text: string): ParseMark | undefined {
+  const marks = prev.ast.marks;
+  if (!marks?.length) return undefined;
+  const same = commonPrefix(prev.text, text);
+  let lo = 0, hi = marks.length - 1, best = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (marks[mid].seen <= same) { best = mid; lo = mid + 1; } else hi = mid - 1;
+  }
+  return best < 0 ? undefined : marks[best];
+}
+
+/** A previous parse of the same board, for statement reuse after an edit. */
+export interface PreviousParse { text: string; ast: DtsAst }
+
+export function parseText(text: string, parser: CompileTextOptions['parser'] = 'auto', cacheKey?: string, prev?: PreviousParse): { ast: DtsAst; parsedBy: 'tree-sitter' | 'native' } {
+  const mark = prev && reusableMark(prev, text);
   if (parser === 'tree-sitter' || (parser !== 'native' && text.length <= TREE_SITTER_MAX_CHARS && fewBraces(text))) {
-    const ast = parseWithTreeSitter(text, cacheKey);
+    const ast = parseWithTreeSitter(text, cacheKey, mark && prev && { ast: prev.ast, mark });
     if (ast) return { ast, parsedBy: 'tree-sitter' };
   }
-  return { ast: parseDts(text), parsedBy: 'native' };
+  return { ast: mark && prev ? resumeDts(text, prev.ast, mark) : parseDts(text), parsedBy: 'native' };
 }
 
 /** Texts beyond this are not parsed (an `input-too-large` finding): the preprocessor's output
@@ -67,11 +102,11 @@ export function compileText(text: string, opts: CompileTextOptions = {}): TextCo
     return r;
   }
   const t0 = performance.now();
-  const { ast, parsedBy } = parseText(text, opts.parser, opts.cacheKey);
+  const { ast, parsedBy } = parseText(text, opts.parser, opts.cacheKey, opts.previous);
   const t1 = performance.now();
   const built = buildTree(ast, map);
   const t2 = performance.now();
-  return { ...built, parsedBy, timings: { parse: t1 - t0, merge: t2 - t1 } };
+  return { ...built, ast, text, parsedBy, timings: { parse: t1 - t0, merge: t2 - t1 } };
 }
 
 export interface CompileOptions {
@@ -85,6 +120,9 @@ export interface CompileOptions {
   fs: FileSystem;
   defines?: Record<string, string>;
   parser?: CompileTextOptions['parser'];
+  /** The previous compile of the same board with the same options: the preprocessor resumes
+   * from its state before the edit and the parser reuses its statements. */
+  previous?: CompileResult;
 }
 
 export interface CompileResult extends TextCompileResult {
@@ -101,6 +139,6 @@ export function compile(entryPath: string, opts: CompileOptions): CompileResult 
     dtcIncludeDirs: opts.dtcIncludeDirs, defines: opts.defines, fs: opts.fs,
   });
   const t1 = performance.now();
-  const r = compileText(pre.text, { map: pre.map, parser: opts.parser, file: entryPath, cacheKey: entryPath });
+  const r = compileText(pre.text, { map: pre.map, parser: opts.parser, file: entryPath, cacheKey: entryPath, ...(opts.previous ? { previous: opts.previous } : {}) });
   return { ...r, findings: [...pre.findings, ...r.findings], pre, timings: { preprocess: t1 - t0, ...r.timings } };
 }

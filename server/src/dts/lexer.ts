@@ -23,7 +23,7 @@ export interface Token {
 
 export interface LexError { start: number; end: number; message: string }
 
-const enum State { V1, PropNodeName, ByteString }
+export const enum State { V1, PropNodeName, ByteString }
 
 const KEYWORDS: Record<string, TokKind> = {
   '/dts-v1/': 'v1', '/plugin/': 'plugin', '/memreserve/': 'memreserve', '/bits/': 'bits',
@@ -146,14 +146,20 @@ function integerLiteral(text: string): { value: bigint; error?: string } {
 
 export class Lexer {
   private pos = 0;
+  /** One past the furthest character any token so far depended on (a resumed parse may start
+   * after a token only when the text up to here is unchanged). */
+  far = 0;
   private state = State.PropNodeName;
   readonly errors: LexError[] = [];
   private readonly n: number;
 
-  constructor(readonly text: string, start = 0, end = text.length, propNodeName = true) {
+  /** The start state in which the latest token was lexed. */
+  stateBefore = State.PropNodeName;
+
+  constructor(readonly text: string, start = 0, end = text.length, state: State = State.PropNodeName) {
     this.pos = start;
     this.n = end;
-    this.state = propNodeName ? State.PropNodeName : State.V1;
+    this.state = state;
   }
 
   get offset(): number { return this.pos; }
@@ -169,6 +175,7 @@ export class Lexer {
         if (d === 42 /* * */) {
           const e = t.indexOf('*/', this.pos + 2);
           this.pos = e < 0 || e + 2 > this.n ? this.n : e + 2;
+          if (this.pos === this.n) this.far = this.n;
           continue;
         }
         if (d === 47) {
@@ -190,6 +197,16 @@ export class Lexer {
   }
 
   next(): Token {
+    this.stateBefore = this.state;
+    const tok = this.lex();
+    // A token is decided by its characters and the one after it; `/keyword/` looks up to 20
+    // ahead; an unterminated string or comment by everything to the end (set where they scan).
+    const f = Math.max(tok.end + 1, tok.start + 21);
+    if (f > this.far) this.far = Math.min(f, this.n);
+    return tok;
+  }
+
+  private lex(): Token {
     this.skip();
     const t = this.text;
     const start = this.pos;
@@ -331,6 +348,7 @@ export class Lexer {
     }
     if (e >= this.n) {
       // Unterminated: flex falls back to `.` for the quote.
+      this.far = this.n;
       this.pos = start + 1;
       return { kind: 'op', start, end: this.pos, text: '"' };
     }

@@ -4,12 +4,16 @@
 // property values (strings, `< >` cells of integer_prim, `/bits/ N < >`, `[ ]` bytes, path refs,
 // labels anywhere). Values are evaluated here, as dtc's actions do. A syntax error becomes a
 // ParseError at the offending token; parsing resumes after the next `;` so the rest still counts.
-import { Lexer, type Token } from './lexer.js';
+import { Lexer, State, type Token } from './lexer.js';
 import { parsePrim, type ExprContext } from './expr.js';
 import { parsePropData } from './values.js';
-import type { Data, DtsAst, Label, NodeDef, ParseError, PropDef, RefTarget, TopStatement } from './ast.js';
+import type { Data, DtsAst, Label, NodeDef, ParseError, ParseMark, PropDef, RefTarget, TopStatement } from './ast.js';
 
 class SyntaxAbort extends Error {}
+
+export function markOf(ast: DtsAst, seenBody: boolean, end: number, seen: number, lexState: number = State.PropNodeName): ParseMark {
+  return { end, seen, lexState, statements: ast.statements.length, memreserves: ast.memreserves.length, errors: ast.errors.length, v1: ast.v1, plugin: ast.plugin, seenBody };
+}
 
 /** Bound on node nesting (recursion); real trees are under 15 deep. */
 export const MAX_DEPTH = 1000;
@@ -17,12 +21,12 @@ export const MAX_DEPTH = 1000;
 export class DtsParser implements ExprContext {
   private readonly lx: Lexer;
   private tok: Token;
-  readonly errors: ParseError[] = [];
   private depth = 0;
 
-  /** Parses `text[start, end)`; the lexer starts in dtc's PROPNODENAME state, as after `;`/`{`. */
-  constructor(text: string, start = 0, end = text.length) {
-    this.lx = new Lexer(text, start, end);
+  /** Parses `text[start, end)`; the lexer starts in dtc's PROPNODENAME state, as after `;`/`{`.
+   * Errors go to `errors` (an AST's, when resuming one). */
+  constructor(text: string, start = 0, end = text.length, readonly errors: ParseError[] = [], lexState: State = State.PropNodeName) {
+    this.lx = new Lexer(text, start, end, lexState);
     this.tok = this.lx.next();
   }
 
@@ -63,9 +67,8 @@ export class DtsParser implements ExprContext {
   }
 
   parse(): DtsAst {
-    const ast: DtsAst = { v1: false, plugin: false, memreserves: [], statements: [], errors: this.errors };
-    const state = { seenBody: false };
-    this.parseInto(ast, state);
+    const ast: DtsAst = { v1: false, plugin: false, memreserves: [], statements: [], errors: this.errors, marks: [] };
+    this.parseInto(ast, { seenBody: false }, ast.marks);
     this.finish(ast);
     return ast;
   }
@@ -76,14 +79,24 @@ export class DtsParser implements ExprContext {
     this.flushLexErrors(ast);
   }
 
-  flushLexErrors(ast: DtsAst): void {
-    for (const e of this.lx.errors) ast.errors.push({ code: 'syntax', message: e.message, start: e.start, end: e.end, severity: 'error' });
+  flushLexErrors(ast: DtsAst, before = Infinity): void {
+    const keep = this.lx.errors.filter((e) => e.start >= before);
+    for (const e of this.lx.errors) if (e.start < before) ast.errors.push({ code: 'syntax', message: e.message, start: e.start, end: e.end, severity: 'error' });
     this.lx.errors.length = 0;
+    this.lx.errors.push(...keep);
   }
 
-  /** Top-level statements until the end of this parser's range, appended to `ast`. */
-  parseInto(ast: DtsAst, state: { seenBody: boolean }): void {
+  /** Top-level statements until the end of this parser's range, appended to `ast`; with `marks`,
+   * the state after each statement is recorded there (ending at the next token: its lexing saw
+   * the text up to there). */
+  parseInto(ast: DtsAst, state: { seenBody: boolean }, marks?: ParseMark[]): void {
+    let first = true;
     while (this.tok.kind !== 'eof') {
+      if (marks && !first) {
+        this.flushLexErrors(ast, this.tok.start);
+        marks.push(markOf(ast, state.seenBody, this.tok.start, this.lx.far, this.lx.stateBefore));
+      }
+      first = false;
       let seenBody = state.seenBody;
       const start = this.tok.start;
       try {
@@ -280,4 +293,24 @@ export class DtsParser implements ExprContext {
 
 export function parseDts(text: string): DtsAst {
   return new DtsParser(text).parse();
+}
+
+/** The AST of `text` whose first statements are those of `prev` up to `mark` (the text before
+ * mark.end is unchanged): parses only from there on. */
+export function resumeDts(text: string, prev: DtsAst, mark: ParseMark): DtsAst {
+  const ast = prefixAst(prev, mark);
+  const p = new DtsParser(text, mark.end, text.length, ast.errors, mark.lexState as State);
+  p.parseInto(ast, { seenBody: mark.seenBody }, ast.marks);
+  p.finish(ast);
+  return ast;
+}
+
+/** A new AST holding what `prev` held at `mark` (the marks up to and including it). */
+export function prefixAst(prev: DtsAst, mark: ParseMark): DtsAst {
+  const marks = prev.marks ?? [];
+  return {
+    v1: mark.v1, plugin: mark.plugin, memreserves: prev.memreserves.slice(0, mark.memreserves),
+    statements: prev.statements.slice(0, mark.statements), errors: prev.errors.slice(0, mark.errors),
+    marks: marks.slice(0, marks.indexOf(mark) + 1),
+  };
 }
