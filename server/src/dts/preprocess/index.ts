@@ -138,6 +138,16 @@ class MacroView implements MacroInfo {
   }
 }
 
+/** Hover tables of macro maps that checkpoints hold (never changed again): a resumed run that
+ * defines nothing after its checkpoint shares the previous run's table. */
+const frozenTables = new WeakMap<Map<string, Macro>, Map<string, MacroInfo>>();
+
+function frozenMacroTable(macros: Map<string, Macro>): Map<string, MacroInfo> {
+  let t = frozenTables.get(macros);
+  if (!t) frozenTables.set(macros, (t = macroTable(macros)));
+  return t;
+}
+
 function macroTable(macros: Map<string, Macro>): Map<string, MacroInfo> {
   const out = new Map<string, MacroInfo>();
   for (const [name, m] of macros) if (!m.builtin) out.set(name, new MacroView(m));
@@ -203,7 +213,7 @@ export function preprocess(entryPath: string, opts: PreprocessOptions): Preproce
       findings,
       files: e.files.map((f) => f.path),
       includes: e.includes,
-      macros: macroTable(e.macros),
+      macros: e.macrosShared ? frozenMacroTable(e.macros) : macroTable(e.macros),
       ...(resumedAt !== undefined ? { resumedAt } : {}),
     };
     const state: ResumeState = {
