@@ -1,7 +1,7 @@
 // From parsed source to the shared DtTree: merge (merge.ts), dtc's fixups (phandle.ts), then the
 // live nodes and properties become DtNode/DtProp with their final bytes and mapped source ranges.
 // Also collects what editor features need: labels, phandles, references with their targets.
-import type { DtsAst, ParseError, PropDef } from './ast.js';
+import type { DtsAst, NodeDef, ParseError, PropDef } from './ast.js';
 import { mergeAst } from './merge.js';
 import { runFixups } from './phandle.js';
 import { addOverlayFixups } from './overlay.js';
@@ -43,6 +43,56 @@ export function toFinding(e: ParseError, map: OffsetMap): Finding {
   return f;
 }
 
+// The tree's nodes and properties locate themselves on first use: a board has thousands of
+// properties and a re-analysis after an edit reads the ranges of a few (diagnostics, hover), so
+// mapping every one through the source map up front would cost more than the rest of the merge.
+// Private fields keep the map and definitions out of JSON and deep comparisons.
+const UNSET = null as unknown as SourceRange;
+
+class Prop implements DtProp {
+  #range: SourceRange | undefined = UNSET;
+  readonly #map: OffsetMap;
+  /** The definition whose value won (for `range` and the value's range). */
+  readonly #def: PropDef;
+  constructor(public name: string, public value: Uint8Array, public labels: string[], def: PropDef, map: OffsetMap) {
+    this.#def = def;
+    this.#map = map;
+  }
+  get def(): PropDef { return this.#def; }
+  get range(): SourceRange | undefined {
+    if (this.#range === UNSET) this.#range = this.#map.range(this.#def.start, this.#def.end);
+    return this.#range;
+  }
+  set range(r: SourceRange | undefined) { this.#range = r; }
+}
+
+class Node implements DtNode {
+  props: DtProp[] = [];
+  children: DtNode[] = [];
+  labels: string[] = [];
+  #ranges: SourceRange[] | undefined = UNSET as unknown as SourceRange[];
+  readonly #defs: NodeDef[];
+  readonly #map: OffsetMap;
+  constructor(public name: string, public parent: DtNode | null, defs: NodeDef[], map: OffsetMap) {
+    this.#defs = defs;
+    this.#map = map;
+  }
+  get ranges(): SourceRange[] | undefined {
+    if (this.#ranges === (UNSET as unknown as SourceRange[])) {
+      const out: SourceRange[] = [];
+      for (const d of this.#defs) {
+        const r = this.#map.range(d.nameStart, d.nameEnd);
+        if (r) out.push(r);
+      }
+      this.#ranges = out.length ? out : undefined;
+    }
+    return this.#ranges;
+  }
+  set ranges(r: SourceRange[] | undefined) { this.#ranges = r; }
+  get range(): SourceRange | undefined { return this.ranges?.[0]; }
+  set range(r: SourceRange | undefined) { this.ranges = r ? [r, ...(this.ranges ?? []).slice(1)] : undefined; }
+}
+
 export function buildTree(ast: DtsAst, map: OffsetMap): BuildResult {
   const merged = mergeAst(ast);
   const fix = runFixups(merged.root, merged.index, ast.plugin);
@@ -54,34 +104,21 @@ export function buildTree(ast: DtsAst, map: OffsetMap): BuildResult {
   const propOf = new Map<object, DtProp>();
   const labels = new Map<string, DtNode>();
   const phandles = new Map<number, DtNode>();
-  const defOf = new Map<DtProp, PropDef>();
   const EMPTY: string[] = [];
   const convert = (ln: LNode, parent: DtNode | null): DtNode => {
-    const node: DtNode = { name: ln.name, parent, props: [], children: [], labels: [] };
+    const node = new Node(ln.name, parent, ln.defs, map);
     nodeOf.set(ln, node);
     for (const l of ln.labels) {
       if (l.deleted) continue;
       node.labels.push(l.name);
       if (!labels.has(l.name)) labels.set(l.name, node);
     }
-    const ranges: SourceRange[] = [];
-    for (const d of ln.defs) {
-      const r = map.range(d.nameStart, d.nameEnd);
-      if (r) ranges.push(r);
-    }
-    if (ranges.length) {
-      node.range = ranges[0];
-      node.ranges = ranges;
-    }
     if (ln.phandle && !phandles.has(ln.phandle)) phandles.set(ln.phandle, node);
     for (const p of ln.props) {
       if (p.deleted) continue;
       let plabels = EMPTY;
       for (const l of p.labels) if (!l.deleted) (plabels === EMPTY ? (plabels = []) : plabels).push(l.name);
-      const prop: DtProp = { name: p.name, value: fix.values.get(p) ?? p.data.bytes, labels: plabels === EMPTY ? [] : plabels };
-      const r = map.range(p.def.start, p.def.end);
-      if (r) prop.range = r;
-      defOf.set(prop, p.def);
+      const prop = new Prop(p.name, fix.values.get(p) ?? p.data.bytes, plabels === EMPTY ? [] : plabels, p.def, map);
       if (p.data.markers.length) propOf.set(p, prop);
       node.props.push(prop);
     }
@@ -125,7 +162,7 @@ export function buildTree(ast: DtsAst, map: OffsetMap): BuildResult {
   for (const f of merged.fragmentRefs) ref(f.ref, 'node', f.start, f.end, f.target);
   for (const x of fix.refs) ref(x.marker.ref, x.kind, x.marker.start, x.marker.end, x.target, propOf.get(x.prop));
   const valueRange = (prop: DtProp): SourceRange | undefined => {
-    const def = defOf.get(prop);
+    const def = prop instanceof Prop ? prop.def : undefined;
     return def && def.valueStart !== undefined && def.valueEnd !== undefined ? map.range(def.valueStart, def.valueEnd) : undefined;
   };
   return { tree, findings, labels, phandles, references, labelDefs, valueRange, plugin: ast.plugin };

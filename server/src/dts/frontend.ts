@@ -136,7 +136,7 @@ export function compile(entryPath: string, opts: CompileOptions): CompileResult 
   const t0 = performance.now();
   const pre = preprocess(entryPath, {
     includeDirs: opts.includeDirs, prefixMap: opts.prefixMap, prefixDir: opts.prefixDir,
-    dtcIncludeDirs: opts.dtcIncludeDirs, defines: opts.defines, fs: opts.fs,
+    dtcIncludeDirs: opts.dtcIncludeDirs, defines: opts.defines, fs: opts.fs, ...(opts.previous ? { previous: opts.previous.pre } : {}),
   });
   const t1 = performance.now();
   const r = compileText(pre.text, { map: pre.map, parser: opts.parser, file: entryPath, cacheKey: entryPath, ...(opts.previous ? { previous: opts.previous } : {}) });
