@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { startServer, uri, LINUX } from '../test/lsp/harness.js';
 import type { SimulationResult } from '../server/src/protocol.js';
+import { MemoryRequest, type MemoryResult } from '../server/src/lsp/memory.js';
 
 const CORPUS = path.resolve(__dirname, '../../shared/corpus');
 const N = Number(process.argv[2] ?? 20);
@@ -25,7 +26,8 @@ function rssMiB(pid: number): number {
 
 async function main(): Promise<void> {
   const boards = readFileSync(path.join(CORPUS, 'big', 'manifest.tsv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split('\t')[0]);
-  const c = await startServer({ root: LINUX });
+  const extra = process.env.DTMEM_BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
+  const c = await startServer({ root: LINUX, execArgv: extra });
   const pid = c.proc.pid!;
   const rows: string[][] = [];
   const all = { save: [] as number[], resave: [] as number[], hover: [] as number[], completion: [] as number[] };
@@ -97,12 +99,23 @@ async function main(): Promise<void> {
     rows.push([path.basename(b), `${open.toFixed(0)}`, f(save), f(resave), f(hover), f(completion), `${c.latest(file)!.diagnostics.length}`, `${hoverLen}`, `${items}`]);
   }
   const rss = rssMiB(pid);
+  const mem = await c.conn.sendRequest<MemoryResult | null>(MemoryRequest, {});
   const header = ['board', 'open ms', 'edit+save→diag p50/p95 ms', 'save (parsed)→diag p50/p95 ms', 'hover p50/p95 ms', 'completion p50/p95 ms', 'diags', 'hover chars', 'items'];
   console.log(`dtmem LSP bench: ${N} iterations per measure, ${boards.length} boards, node ${process.version}`);
   console.log([header, ...rows].map((r) => r.join('\t')).join('\n'));
   const f = (xs: number[]): string => `p50 ${pct(xs, 50).toFixed(1)} ms, p95 ${pct(xs, 95).toFixed(1)} ms`;
   console.log(`all boards: edit+save→diagnostics ${f(all.save)}; save of parsed text→diagnostics ${f(all.resave)}; hover ${f(all.hover)}; completion ${f(all.completion)}`);
   console.log(`server RSS: ${rssStart.toFixed(0)} MiB at start, ${rss.toFixed(0)} MiB with all ${boards.length} boards open`);
+  if (mem) {
+    const mb = (x: number): string => `${(x / 1048576).toFixed(1)}`;
+    console.log(`memoryUsage (MiB): rss ${mb(mem.rss)}, heapTotal ${mb(mem.heapTotal)}, heapUsed ${mb(mem.heapUsed)}, external ${mb(mem.external)}, arrayBuffers ${mb(mem.arrayBuffers)}`);
+    console.log(`V8 spaces committed/used (MiB): ${Object.entries(mem.spaces).filter(([, [c]]) => c > 0).map(([n, [c, u]]) => `${n.replace(/_space$/, '')} ${mb(c)}/${mb(u)}`).join(', ')}`);
+    console.log(`kept: ${Object.entries(mem.kept).map(([b, k]) => `${path.basename(b)} ${k.join('+') || '-'}`).join(', ')}; tree-sitter trees ${mem.trees}`);
+    if (process.env.DTMEM_BENCH_GC) {
+      const g = await c.conn.sendRequest<MemoryResult | null>(MemoryRequest, { gc: true });
+      if (g) console.log(`after gc (MiB): rss ${mb(g.rss)}, heapUsed ${mb(g.heapUsed)}, external ${mb(g.external)}, arrayBuffers ${mb(g.arrayBuffers)}`);
+    }
+  }
   await c.stop();
 }
 

@@ -54,9 +54,10 @@ export interface Client {
   stop(): Promise<void>;
 }
 
-export async function startServer(opts: { root?: string; settings?: Record<string, unknown>; initializationOptions?: Record<string, unknown>; env?: Record<string, string> } = {}): Promise<Client> {
+export async function startServer(opts: { root?: string; settings?: Record<string, unknown>; initializationOptions?: Record<string, unknown>; env?: Record<string, string>; execArgv?: string[] } = {}): Promise<Client> {
   ensureBuilt();
-  const proc = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...opts.env } });
+  // execArgv: node flags, as the VS Code client passes them (server/src/lsp/launch.ts).
+  const proc = spawn(process.execPath, [...(opts.execArgv ?? []), SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...opts.env } });
   const conn = createProtocolConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
   const diagnostics = new Map<string, PublishDiagnosticsParams[]>();
   const notifications: { method: string; params: unknown }[] = [];

@@ -13,13 +13,18 @@ import type { FindingWithFixes } from './convert.js';
 import type { OverlayFs } from './overlay.js';
 import type { Settings } from './settings.js';
 
+/** The front end's result as the server keeps it: without `valueRange`, whose closure holds the
+ * whole merged live tree and the statement AST (measured: ~3 MB per corpus/big board) for an
+ * answer no request needs. */
+export type KeptCompile = Omit<CompileResult, 'valueRange'>;
+
 export interface Analysis {
   board: string;
   full: boolean;
   /** path -> version of every open document the run read. */
   versions: Map<string, number>;
   pre: PreprocessResult;
-  compile: CompileResult;
+  compile: KeptCompile;
   /** Undefined for quick runs, trees dtc would refuse (errors), overlays and unmodelled archs. */
   sim?: SimResult;
   /** The profile simulated ('none' when no arch applies, e.g. riscv). */
@@ -59,6 +64,8 @@ function arch(input: AnalyzeInput, r: BoardAnalysis): Arch | undefined {
   return s === 'auto' ? detectArch(input.board, r.compile.tree) : s;
 }
 
+const noValueRange = (): undefined => undefined;
+
 export function analyze(input: AnalyzeInput): Analysis {
   const t0 = performance.now();
   const session = input.fs.session();
@@ -75,8 +82,9 @@ export function analyze(input: AnalyzeInput): Analysis {
     // tree-sitter parses the expanded text in the editor: it re-parses only the edited part of
     // the previous tree (frontend.ts keeps it per board).
     arch: archSetting(input), bootargs, overrides, includeDirs, fs: session, simulate: full, parser: 'auto',
-    ...(input.reuse && full ? { compiled: input.reuse.compile } : {}), ...(memory ? { memory } : {}),
+    ...(input.reuse && full ? { compiled: { ...input.reuse.compile, valueRange: noValueRange } } : {}), ...(memory ? { memory } : {}),
   });
+  const { valueRange: _dropped, ...compile } = r.compile;
   const front = r.compile.findings.length;
   let findings: FindingWithFixes[] = r.findings;
   let frontCount = front;
@@ -89,7 +97,7 @@ export function analyze(input: AnalyzeInput): Analysis {
   if (r.compile.plugin) findings = findings.slice(0, frontCount);
   const ct = r.compile.timings;
   return {
-    board: input.board, full, versions: session.versions, pre: r.compile.pre, compile: r.compile, sim,
+    board: input.board, full, versions: session.versions, pre: r.compile.pre, compile, sim,
     arch: r.arch ?? arch(input, r) ?? 'none', findings, frontCount, epoch: input.epoch ?? 0,
     timings: {
       preprocess: input.reuse && full ? 0 : ct.preprocess, parse: input.reuse && full ? 0 : ct.parse + ct.merge,

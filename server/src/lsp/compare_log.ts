@@ -24,6 +24,8 @@ export interface CompareLogEnv {
   contextOf(file: string): string;
   folderOf(board: string): string | undefined;
   settings(board: string, folder: string | undefined): Promise<Settings>;
+  /** After the one-off analysis (the server gives back what it left cached: retention.ts). */
+  analysed?(board: string): void;
 }
 
 const EMPTY_COUNTS = { agree: 0, differ: 0, 'only-in-log': 0, 'only-in-sim': 0 };
@@ -54,6 +56,7 @@ export async function compareLog(p: CompareLogParams, env: CompareLogEnv): Promi
     else notes.push('the log has no "Kernel command line:"; simulated with the dtmem.bootargs setting or /chosen/bootargs');
     const whatIf = { ...(arch ? { arch } : {}), ...(log.commandLine !== null ? { bootargs: log.commandLine } : {}) };
     const a = analyze({ board, full: true, fs: env.fs, settings, folder, whatIf });
+    env.analysed?.(board);
     if (!a.sim) {
       const errors = a.findings.filter((f) => f.severity === 'error').length;
       return failure(errors ? `${path.basename(board)} has ${errors} error(s) the kernel would never see past; fix them first` : `${path.basename(board)}: the ${a.arch} boot is not simulated`);

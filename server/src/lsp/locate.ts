@@ -35,7 +35,7 @@ function get(m: Map<string, FileIndex>, f: string): FileIndex {
 export type Hit =
   | { kind: 'reference'; ref: Reference }
   | { kind: 'include'; path?: string; range: SourceRange }
-  | { kind: 'prop'; node: DtNode; prop: DtProp; inValue: boolean }
+  | { kind: 'prop'; node: DtNode; prop: DtProp }
   | { kind: 'node'; node: DtNode; range: SourceRange };
 
 /** The narrowest thing at (file, line, col). */
@@ -49,11 +49,7 @@ export function hitAt(a: Analysis, file: string, line: number, col: number): Hit
     if (!contains(p.range, line, col)) continue;
     if (!best || size(p.range) < size(best.range)) best = p;
   }
-  if (best) {
-    const v = a.compile.valueRange(best.prop);
-    return { kind: 'prop', node: best.node, prop: best.prop, inValue: !!v && v.file === file && contains(v, line, col) };
-  }
-  return undefined;
+  return best && { kind: 'prop', node: best.node, prop: best.prop };
 }
 
 function size(r: SourceRange): number {

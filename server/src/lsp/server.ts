@@ -12,12 +12,13 @@ import {
   type TranslateParams, type TranslateResult, type BoardCandidatesParams, type BoardCandidatesResult, type BootLogParams, type BootLogResult,
   type CompareLogParams, type CompareLogResult, type InitOptions, type SetBoardParams, type SimulationParams, type SimulationResult,
 } from '../protocol.js';
-import { analyze } from './analysis.js';
+import { analyze, type Analysis, type AnalyzeInput } from './analysis.js';
 import { codeActions } from './actions.js';
 import { compareLog } from './compare_log.js';
 import { completion } from './completion.js';
 import { forgetUri, noteUri, pathToUri, uriToPath } from './convert.js';
 import { hover } from './hover.js';
+import { MemoryRequest, memoryUsage, type MemoryParams, type MemoryResult } from './memory.js';
 import { codeLenses } from './lens.js';
 import { definition, documentLinks, references } from './navigation.js';
 import { scanOutline, type Outline } from './outline.js';
@@ -62,6 +63,15 @@ function docOf(uri: string): TextDocument | undefined {
   if (d) return d;
   const text = service.fs.session().readFile(uriToPath(uri));
   return text === undefined ? undefined : TextDocument.create(uri, 'dts', 0, text);
+}
+
+/** A what-if analysis, answered and not kept: what it left cached goes unless the board is edited. */
+function oneOff(input: AnalyzeInput): Analysis {
+  try {
+    return analyze(input);
+  } finally {
+    service.retention.analysed(input.board);
+  }
 }
 
 /** The analysis for a document (waits for the first one, bounded). */
@@ -124,7 +134,10 @@ docs.onDidOpen((e) => {
 docs.onDidChangeContent((e) => {
   try {
     const p = uriToPath(e.document.uri);
-    for (const b of service.boardsReading(p)) service.schedule(b, 'quick', service.debounceMs);
+    for (const b of service.boardsReading(p)) {
+      service.retention.edited(b);
+      service.schedule(b, 'quick', service.debounceMs);
+    }
   } catch (err) {
     connection.console.error(`change failed: ${String(err)}`);
   }
@@ -217,7 +230,7 @@ connection.onRequest(SimulationRequest, guard<SimulationParams, SimulationResult
   if (p.whatIf) {
     const folder = service.folderOf(board);
     const s = await settings.get(pathToUri(folder ?? board));
-    return simulationResult(analyze({ board, full: true, fs: service.fs, settings: s, folder, whatIf: p.whatIf }), p.uri);
+    return simulationResult(oneOff({ board, full: true, fs: service.fs, settings: s, folder, whatIf: p.whatIf }), p.uri);
   }
   await service.settled(board);
   let full = service.boards.get(board)?.full;
@@ -234,7 +247,7 @@ connection.onRequest(TranslateRequest, guard<TranslateParams, TranslateResult | 
   if (p.whatIf) {
     const folder = service.folderOf(board);
     const s = await settings.get(pathToUri(folder ?? board));
-    return translate(analyze({ board, full: true, fs: service.fs, settings: s, folder, whatIf: p.whatIf }), p);
+    return translate(oneOff({ board, full: true, fs: service.fs, settings: s, folder, whatIf: p.whatIf }), p);
   }
   await service.settled(board);
   const full = service.boards.get(board)?.full;
@@ -253,6 +266,7 @@ connection.onRequest(CompareLogRequest, guard<CompareLogParams, CompareLogResult
   contextOf: (f) => service.contextOf(f),
   folderOf: (b) => service.folderOf(b),
   settings: (b, folder) => settings.get(pathToUri(folder ?? b)),
+  analysed: (b) => service.retention.analysed(b),
 })));
 
 connection.onRequest(BoardCandidatesRequest, guard<BoardCandidatesParams, BoardCandidatesResult>('board candidates', { candidates: [] }, (p) => {
@@ -269,6 +283,8 @@ connection.onRequest(SetBoardRequest, guard<SetBoardParams, boolean>('set board'
   service.schedule(now, 'full', 0);
   return true;
 }));
+
+connection.onRequest(MemoryRequest, guard<MemoryParams, MemoryResult | null>('memory', null, (p) => memoryUsage(p, service.kept(), service.retention.treeCount())));
 
 process.on('uncaughtException', (e) => connection.console.error(`uncaught: ${e.stack ?? e.message}`));
 process.on('unhandledRejection', (e) => connection.console.error(`unhandled rejection: ${String(e)}`));

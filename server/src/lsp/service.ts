@@ -13,6 +13,7 @@ import { BoardIndex, scopesFor } from './boards.js';
 import { pathToUri, rangeKey, toDiagnostic, uriToPath, type FindingWithFixes } from './convert.js';
 import { kbuildIncludeSetup } from '../dts/kernel_tree.js';
 import { OverlayFs } from './overlay.js';
+import { compact, Retention, slim } from './retention.js';
 import type { SettingsCache } from './settings.js';
 
 type Kind = 'quick' | 'full';
@@ -42,6 +43,8 @@ export class Service {
   /** Bumped when files change on disk or settings change: earlier parses cannot be reused. */
   epoch = 0;
   ready: Promise<void> = Promise.resolve();
+  /** Which boards keep their incremental state (tree-sitter tree, lex cache, AST). */
+  readonly retention = new Retention((b) => this.cool(b));
 
   constructor(private readonly connection: Connection, private readonly docs: TextDocuments<TextDocument>, private readonly settings: SettingsCache) {
     this.fs = new OverlayFs((p) => {
@@ -163,10 +166,13 @@ export class Service {
         return;
       }
       if (!this.activeBoards().has(board) && !this.waitersWant(st)) return;
+      // A board nobody edits keeps only what requests need; the superseded analysis goes now.
+      const kept = this.retention.isHot(board) ? compact(a) : slim(a);
       if (kind === 'full') {
-        st.full = a;
+        st.full = kept;
         st.quick = undefined;
-      } else st.quick = a;
+      } else st.quick = kept;
+      this.retention.analysed(board);
       this.publish(board);
       if (kind === 'full') this.notifyAnalyzed(a);
     } catch (e) {
@@ -300,6 +306,7 @@ export class Service {
     const st = this.boards.get(board);
     if (st?.timer) clearTimeout(st.timer);
     this.boards.delete(board);
+    this.retention.forget(board);
     for (const [file, m] of this.contributions) {
       if (m.delete(board)) this.sendFile(file);
     }
@@ -318,6 +325,20 @@ export class Service {
       at: a.at.toISOString(),
     };
     void this.connection.sendNotification(AnalyzedNotification, params);
+  }
+
+  /** The board is no longer edited: its analyses drop what only an incremental re-analysis reads. */
+  private cool(board: string): void {
+    const st = this.boards.get(board);
+    if (st?.quick) st.quick = slim(st.quick);
+    if (st?.full) st.full = slim(st.full);
+  }
+
+  /** What is kept per board (dtmem/memory). */
+  kept(): Record<string, string[]> {
+    const out: Record<string, string[]> = {};
+    for (const [b, st] of this.boards) out[b] = [...(st.quick ? ['quick'] : []), ...(st.full ? ['full'] : [])];
+    return out;
   }
 
   /** Files changed on disk (watched files) or settings changed: nothing parsed can be reused. */

@@ -1,0 +1,99 @@
+// What the server keeps between analyses, bounded for memory (issue #8: the 5 largest boards of
+// the corpus open in under 150 MB). Only the boards being edited ("hot": the last HOT_BOARDS
+// boards that a didChange reached) keep the state that makes their next analysis incremental:
+// the tree-sitter tree of their expanded text (wasm memory, which never shrinks, so trees are
+// what bounds its peak), the preprocessor's lex cache, the statement AST and resume checkpoints.
+// Every other board keeps only what requests answer from (DtTree, labels, references, the
+// source map, macros, the simulation); its next analysis is a full one, as on open.
+import { parseWithTreeSitter } from '../dts/cst.js';
+import { clearLexCache } from '../dts/preprocess/index.js';
+import type { MappedFile } from '../dts/preprocess/sourcemap.js';
+import type { Analysis, KeptCompile } from './analysis.js';
+
+/** Boards edited in turn that stay incremental (measured on corpus/big: ~3 MB of AST, ~2-3 MB of
+ * wasm per tree, ~16 bytes of lexed tokens per source character, ~6 MB per board). */
+export const HOT_BOARDS = 2;
+
+/** The source map's files as the map reads them (path and line starts). preprocess hands the map
+ * the engine's LexedFile objects, which also hold the file's text, its tokens (~16 bytes per
+ * source character) and parsed #defines: kept by every analysis, they were most of the server's
+ * heap (measured with the 5 corpus/big boards open: 51 MB of 72 MB live). The map's `files` is
+ * public and typed MappedFile[]; a new array leaves the preprocessor's own list (resume state)
+ * untouched. */
+function compactMapFiles(map: unknown): void {
+  const m = map as { files?: MappedFile[] };
+  if (!Array.isArray(m.files) || m.files.every((f) => Object.keys(f).length === 2)) return;
+  m.files = m.files.map((f) => ({ path: f.path, lineStarts: f.lineStarts }));
+}
+
+/** What every kept analysis keeps: no lexed files behind the source map. */
+export function compact(a: Analysis): Analysis {
+  compactMapFiles(a.pre.map);
+  return a;
+}
+
+/** The analysis without what only a re-analysis of the same board reads: `compile.ast` and
+ * `compile.text` (statement reuse) and `pre.resume` (preprocessor checkpoints, non-enumerable,
+ * so the spread copy leaves it out), when present. */
+export function slim(a: Analysis): Analysis {
+  const { ast: _ast, text: _text, ...compile } = a.compile as KeptCompile & { ast?: unknown; text?: unknown };
+  const pre = { ...a.pre };
+  compactMapFiles(pre.map);
+  return { ...a, pre, compile: { ...compile, pre } as KeptCompile };
+}
+
+/** Frees the tree-sitter tree kept for `board`'s incremental re-parse. cst.ts offers no release
+ * call: parsing the empty text under the board's key replaces (and deletes) the kept tree and its
+ * text; the next parse of the board is then a full one. */
+export function releaseTree(board: string): void {
+  parseWithTreeSitter('', board);
+}
+
+export class Retention {
+  /** Most recently edited first. */
+  private readonly hot: string[] = [];
+  /** Boards whose tree-sitter tree may still be kept. */
+  private readonly trees = new Set<string>();
+
+  constructor(private readonly onCool: (board: string) => void) {}
+
+  isHot(board: string): boolean {
+    return this.hot.includes(board);
+  }
+
+  treeCount(): number {
+    return this.trees.size;
+  }
+
+  /** A document the board reads was edited. */
+  edited(board: string): void {
+    const i = this.hot.indexOf(board);
+    if (i >= 0) this.hot.splice(i, 1);
+    this.hot.unshift(board);
+    for (const b of this.hot.splice(HOT_BOARDS)) this.cool(b);
+  }
+
+  /** Called after each analysis of `board` that is kept: a board not being edited gives back its
+   * tree and, having filled the lex cache with its files, the cache. */
+  analysed(board: string): void {
+    this.trees.add(board);
+    if (!this.isHot(board)) this.releaseTree(board);
+    if (!this.isHot(board) || process.env.DTMEM_LEX_CLEAR_ALWAYS) clearLexCache();
+  }
+
+  /** The board is gone (no open document needs it). */
+  forget(board: string): void {
+    const i = this.hot.indexOf(board);
+    if (i >= 0) this.hot.splice(i, 1);
+    this.releaseTree(board);
+  }
+
+  private cool(board: string): void {
+    this.releaseTree(board);
+    this.onCool(board);
+  }
+
+  private releaseTree(board: string): void {
+    if (this.trees.delete(board)) releaseTree(board);
+  }
+}
