@@ -7,7 +7,9 @@ import { compile, initParser, type CompileResult } from './dts/frontend.js';
 import { nodeFileSystem, type FileSystem } from './dts/preprocess/index.js';
 import { kbuildIncludeSetup } from './dts/kernel_tree.js';
 import { readStrings, readU32, type DtTree } from './dts/tree.js';
-import { simulate } from './sim/simulate.js';
+import { simulate, type SimulateOptions } from './sim/simulate.js';
+import { rebaseSim, simInputKey } from './sim/reuse.js';
+import { dtbSize } from './dts/fdt.js';
 import { resolveProfile, type Arch, type Profile, type ProfileOverrides } from './sim/profile.js';
 import type { SimResult } from './sim/types.js';
 import { assumeRam, runRules, SIM_FINDINGS_COVERED_BY_RULES, type RuleFinding } from './rules/index.js';
@@ -49,6 +51,18 @@ export interface Analysis {
   /** Front-end findings, then the simulator's (those no rule rephrases), then the rules'. */
   findings: RuleFinding[];
   timings: { compile: number; simulate: number; rules: number };
+  /** What the simulation read (sim/reuse.ts simInputKey) and the tree it ran on, so the next
+   * analysis can reuse it. */
+  simKey?: string;
+  simTree?: DtTree;
+}
+
+function safeDtbSize(tree: DtTree): number {
+  try {
+    return dtbSize(tree);
+  } catch {
+    return 0;
+  }
 }
 
 /** Loads the tree-sitter wasm once; call before analyzeBoard. */
@@ -110,7 +124,16 @@ export function analyzeBoard(entry: string, opts: AnalyzeOptions = {}): Analysis
   const ram = assumeRam(compiled.tree);
   out.assumedRam = ram.assumed;
   if (arch) {
-    out.sim = simulate(ram.tree, { arch, bootargs: opts.bootargs || undefined, overrides: opts.overrides, ...(opts.memory ? { memory: opts.memory } : {}) });
+    // The DTB size (fdt_totalsize, which the kernel reserves) is computed once for the key and
+    // the simulation.
+    const simOpts: SimulateOptions = { arch, bootargs: opts.bootargs || undefined, overrides: opts.overrides, ...(opts.memory ? { memory: opts.memory } : {}), dtbSize: safeDtbSize(ram.tree) };
+    // Re-simulate only when something the boot path reads changed (sim/reuse.ts): the previous
+    // result, re-pointed at this tree's nodes, is the same outcome.
+    const key = simInputKey(ram.tree, simOpts);
+    const prev = previous?.sim && previous.simKey === key && previous.simTree ? rebaseSim(previous.sim, previous.simTree, ram.tree) : undefined;
+    out.sim = prev ?? simulate(ram.tree, simOpts);
+    out.simKey = key;
+    out.simTree = ram.tree;
     out.findings.push(...out.sim.findings.filter((f) => !SIM_FINDINGS_COVERED_BY_RULES.has(f.code)));
   }
   const t2 = performance.now();

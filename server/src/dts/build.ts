@@ -93,6 +93,15 @@ class Node implements DtNode {
   set range(r: SourceRange | undefined) { this.ranges = r ? [r, ...(this.ranges ?? []).slice(1)] : undefined; }
 }
 
+/** BuildResult.valueRange, made outside buildTree: a closure there would keep its whole scope
+ * (the merged live tree and the node maps) alive as long as the result. */
+function valueRangeIn(map: OffsetMap): (prop: DtProp) => SourceRange | undefined {
+  return (prop) => {
+    const def = prop instanceof Prop ? prop.def : undefined;
+    return def && def.valueStart !== undefined && def.valueEnd !== undefined ? map.range(def.valueStart, def.valueEnd) : undefined;
+  };
+}
+
 export function buildTree(ast: DtsAst, map: OffsetMap): BuildResult {
   const merged = mergeAst(ast);
   const fix = runFixups(merged.root, merged.index, ast.plugin);
@@ -161,9 +170,6 @@ export function buildTree(ast: DtsAst, map: OffsetMap): BuildResult {
   };
   for (const f of merged.fragmentRefs) ref(f.ref, 'node', f.start, f.end, f.target);
   for (const x of fix.refs) ref(x.marker.ref, x.kind, x.marker.start, x.marker.end, x.target, propOf.get(x.prop));
-  const valueRange = (prop: DtProp): SourceRange | undefined => {
-    const def = prop instanceof Prop ? prop.def : undefined;
-    return def && def.valueStart !== undefined && def.valueEnd !== undefined ? map.range(def.valueStart, def.valueEnd) : undefined;
-  };
+  const valueRange = valueRangeIn(map);
   return { tree, findings, labels, phandles, references, labelDefs, valueRange, plugin: ast.plugin };
 }

@@ -4,7 +4,7 @@
 // values stay in the FDT), then of_alias_scan allocates one struct alias_prop per usable
 // /aliases entry. Struct sizes come from the profile (fitted to the oracle's unflatten sizes).
 import type { DtNode, DtTree } from '../../dts/tree.js';
-import { findNode } from '../../dts/tree.js';
+import { findNode, utf8Length } from '../../dts/tree.js';
 
 const a4 = (v: number) => (v + 3) & ~3;
 
@@ -15,7 +15,7 @@ export function unflattenSize(tree: DtTree, deviceNodeSize: number, propertySize
   const visit = (n: DtNode, depth: number): void => {
     if (depth > 64 || count++ > 200000) return;
     // populate_node: the node plus its name (fdt_get_name: the unit name, root "")
-    size = a4(size) + deviceNodeSize + new TextEncoder().encode(n.name).length + 1;
+    size = a4(size) + deviceNodeSize + utf8Length(n.name) + 1;
     let hasName = false;
     for (const p of n.props) {
       if (p.name === 'name') hasName = true;
@@ -25,7 +25,7 @@ export function unflattenSize(tree: DtTree, deviceNodeSize: number, propertySize
       // the unit name without "@unit" (up to the last '@'), plus NUL
       const at = n.name.lastIndexOf('@');
       const base = at < 0 ? n.name : n.name.slice(0, at);
-      size = a4(size) + propertySize + new TextEncoder().encode(base).length + 1;
+      size = a4(size) + propertySize + utf8Length(base) + 1;
     }
     for (const c of n.children) visit(c, depth + 1);
   };
@@ -46,7 +46,7 @@ export function aliasAllocSizes(tree: DtTree, aliasPropSize: number): number[] {
     if (!findNode(tree, text)) continue;
     const m = /^(.*?)(\d+)$/.exec(p.name);
     if (!m) continue;
-    out.push(aliasPropSize + new TextEncoder().encode(m[1]!).length + 1);
+    out.push(aliasPropSize + utf8Length(m[1]!) + 1);
     if (out.length > 4096) break;
   }
   return out;
