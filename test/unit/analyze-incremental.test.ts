@@ -1,0 +1,82 @@
+// analyzeBoard with `previous` (the editor's re-analysis after an edit: the preprocessor resumes,
+// the parser reuses statements, the boot simulation is reused when its inputs are unchanged) must
+// give exactly what a fresh analysis of the same text gives: the flattened tree, every finding
+// with its range, and the simulation's facts. Seeded edits of corpus board files through an
+// in-memory file system: property lines inserted, values changed in place (same length, so the
+// simulation is reused), lines deleted, a reserved-memory region added, broken syntax.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { analyzeBoard, initAnalysis, type Analysis } from '../../server/src/analyze.js';
+import { canonicalDump } from '../../server/src/dts/frontend.js';
+import { simResultToJson } from '../../server/src/sim/json.js';
+import { nodeFileSystem, type FileSystem } from '../../server/src/dts/preprocess/index.js';
+import { prng } from '../prng.js';
+import { CORPUS } from '../shared_dir.js';
+
+const LINUX = path.join(CORPUS, 'linux-6.12');
+const BOARDS = [
+  'arch/arm/boot/dts/ti/omap/am572x-idk.dts',
+  'arch/arm64/boot/dts/qcom/x1e80100-crd.dts',
+  'arch/arm/boot/dts/nvidia/tegra124-nyan-big-fhd.dts',
+  'arch/arm64/boot/dts/rockchip/rk3399-rockpro64.dts',
+].filter((b) => existsSync(path.join(LINUX, b)));
+
+const json = (x: unknown): string => JSON.stringify(x, (_k, v: unknown) => (typeof v === 'bigint' ? `0x${v.toString(16)}` : v instanceof Uint8Array ? Buffer.from(v).toString('hex') : v));
+
+/** What an analysis says, as plain data. */
+function facts(a: Analysis): string {
+  return json({
+    tree: canonicalDump(a.compile.tree),
+    findings: a.findings.map((f) => ({ code: f.code, severity: f.severity, message: f.message, range: f.range, related: f.related })),
+    sim: a.sim ? simResultToJson(a.sim) : null,
+    arch: a.arch,
+  });
+}
+
+function edit(text: string, rnd: () => number): string {
+  const lines = text.split('\n');
+  const body = lines.findIndex((l) => /^\/ \{/.test(l));
+  const at = body + 1 + Math.floor(rnd() * Math.max(1, lines.length - body - 2));
+  switch (Math.floor(rnd() * 5)) {
+    case 0: lines.splice(at, 0, `\tdtmem-test = <${Math.floor(rnd() * 1e6)}>;`); break;
+    case 1: { // a digit changed in place: same DTB size, the simulation can be reused
+      const i = lines.findIndex((l, k) => k >= at && /<0x[0-9a-f]+>/.test(l));
+      if (i >= 0) lines[i] = lines[i].replace(/<0x([0-9a-f]+)>/, (_m, h: string) => `<0x${h.slice(0, -1)}${'0123456789abcdef'[Math.floor(rnd() * 16)]}>`);
+      break;
+    }
+    case 2: lines.splice(at, 1); break;
+    case 3: lines.splice(body + 1, 0, '\treserved-memory {\n\t\t#address-cells = <1>;\n\t\t#size-cells = <1>;\n\t\tranges;\n\t\tdtmem_pool: pool { compatible = "shared-dma-pool"; reusable; size = <0x400000>; };\n\t};'); break;
+    default: lines.splice(at, 0, '\tbroken = <1;'); break;
+  }
+  return lines.join('\n');
+}
+
+test('an analysis that reuses the previous one equals a fresh analysis', async () => {
+  await initAnalysis();
+  assert.ok(BOARDS.length >= 3, 'corpus boards present');
+  const rnd = prng(11);
+  let reusedSims = 0, resumed = 0, runs = 0;
+  for (const board of BOARDS) {
+    const abs = path.join(LINUX, board);
+    let text = readFileSync(abs, 'utf8');
+    const fs: FileSystem = { readFile: (p) => (p === abs ? text : nodeFileSystem.readFile(p)) };
+    for (const parser of ['native', 'auto'] as const) {
+      let prev = analyzeBoard(abs, { fs, parser });
+      for (let i = 0; i < 6; i++) {
+        text = edit(text, rnd);
+        const fresh = analyzeBoard(abs, { fs, parser });
+        const next = analyzeBoard(abs, { fs, parser, previous: prev });
+        assert.equal(facts(next), facts(fresh), `${board} (${parser}) edit ${i}`);
+        if (next.sim && prev.sim && next.simKey === prev.simKey) reusedSims++;
+        if (next.compile.pre.resumedAt !== undefined) resumed++;
+        runs++;
+        prev = next;
+      }
+    }
+  }
+  // The reuse paths must really have been taken.
+  assert.ok(resumed > runs / 2, `${resumed}/${runs} preprocessor runs resumed`);
+  assert.ok(reusedSims > 0, `${reusedSims}/${runs} simulations reused`);
+});
