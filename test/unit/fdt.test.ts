@@ -43,3 +43,11 @@ test('garbage is a finding, not an exception', () => {
   new DataView(bad.buffer).setUint32(4, 100000); // totalsize beyond the buffer
   assert.equal(readDtb(bad).findings[0]!.code, 'dtb-malformed');
 });
+
+test('dtbSize equals the written DTB length for name sequences in any order (its strings-size memo)', () => {
+  const seqs = [['ba', 'a'], ['a', 'ba'], ['ba', 'a'], ['x', 'compatible', 'reg', 'compatible'], ['reg', 'x', 'compatible'], ['a', 'ba'], ['linux,phandle', 'phandle', 'handle']];
+  for (const s of seqs) {
+    const t = tree(s);
+    assert.equal(dtbSize(t), writeDtb(t).length, s.join(','));
+  }
+});

@@ -54,23 +54,41 @@ class StringTable {
   }
 }
 
-function structSize(node: DtNode, strings: StringTable, depth = 0): number {
+/** The structure block's size; `names` collects the property names in first-use order. */
+function structSize(node: DtNode, names: Set<string>, depth = 0): number {
   if (depth > MAX_DEPTH) return 0;
   let n = 4 + align4(utf8Length(node.name) + 1);
   for (const p of node.props) {
-    strings.offsetOf(p.name);
+    names.add(p.name);
     n += 12 + align4(p.value.length);
   }
-  for (const c of node.children) n += structSize(c, strings, depth + 1);
+  for (const c of node.children) n += structSize(c, names, depth + 1);
   return n + 4;
+}
+
+// The strings block's size for the last few name sequences: re-analyses after an edit nearly
+// always use the same names in the same order, and building dtc's table (suffix sharing) is most
+// of dtbSize's cost.
+const stringsSizes: { key: string; size: number }[] = [];
+
+function stringsSize(names: Set<string>): number {
+  const key = [...names].join('\0');
+  const hit = stringsSizes.find((e) => e.key === key);
+  if (hit) return hit.size;
+  const table = new StringTable();
+  for (const name of names) table.offsetOf(name);
+  const size = table.length;
+  stringsSizes.unshift({ key, size });
+  if (stringsSizes.length > 4) stringsSizes.pop();
+  return size;
 }
 
 /** fdt_totalsize of the tree as dtc would write it (no -p/-S padding). */
 export function dtbSize(tree: DtTree): number {
-  const strings = new StringTable();
-  const st = structSize(tree.root, strings) + 4; // + FDT_END
+  const names = new Set<string>();
+  const st = structSize(tree.root, names) + 4; // + FDT_END
   const rsv = (tree.memreserves.length + 1) * 16;
-  return HEADER_SIZE + rsv + st + strings.length;
+  return HEADER_SIZE + rsv + st + stringsSize(names);
 }
 
 /** Flattens the tree (dtc -O dtb layout, version 17). */
