@@ -46,7 +46,9 @@ export function toFinding(e: ParseError, map: OffsetMap): Finding {
 // The tree's nodes and properties locate themselves on first use: a board has thousands of
 // properties and a re-analysis after an edit reads the ranges of a few (diagnostics, hover), so
 // mapping every one through the source map up front would cost more than the rest of the merge.
-// Private fields keep the map and definitions out of JSON and deep comparisons.
+// Private fields keep the map and definitions out of JSON and deep comparisons. Properties
+// without labels share one frozen empty list (most of them: one array less each).
+const EMPTY: string[] = Object.freeze([]) as unknown as string[];
 const UNSET = null as unknown as SourceRange;
 
 class Prop implements DtProp {
@@ -109,14 +111,12 @@ export function buildTree(ast: DtsAst, map: OffsetMap): BuildResult {
   const findings: Finding[] = [];
   for (const e of [...ast.errors, ...merged.errors, ...fix.errors, ...overlayErrors]) findings.push(toFinding(e, map));
 
-  const nodeOf = new Map<LNode, DtNode>();
-  const propOf = new Map<object, DtProp>();
+  const nodeOf = (ln: LNode): DtNode | undefined => ln.built as DtNode | undefined;
   const labels = new Map<string, DtNode>();
   const phandles = new Map<number, DtNode>();
-  const EMPTY: string[] = [];
   const convert = (ln: LNode, parent: DtNode | null): DtNode => {
     const node = new Node(ln.name, parent, ln.defs, map);
-    nodeOf.set(ln, node);
+    ln.built = node;
     for (const l of ln.labels) {
       if (l.deleted) continue;
       node.labels.push(l.name);
@@ -127,8 +127,8 @@ export function buildTree(ast: DtsAst, map: OffsetMap): BuildResult {
       if (p.deleted) continue;
       let plabels = EMPTY;
       for (const l of p.labels) if (!l.deleted) (plabels === EMPTY ? (plabels = []) : plabels).push(l.name);
-      const prop = new Prop(p.name, fix.values.get(p) ?? p.data.bytes, plabels === EMPTY ? [] : plabels, p.def, map);
-      if (p.data.markers.length) propOf.set(p, prop);
+      const prop = new Prop(p.name, fix.values.get(p) ?? p.data.bytes, plabels, p.def, map);
+      p.built = prop;
       node.props.push(prop);
     }
     for (const c of ln.children) if (!c.deleted) node.children.push(convert(c, node));
@@ -148,7 +148,7 @@ export function buildTree(ast: DtsAst, map: OffsetMap): BuildResult {
     const d: BuildResult['labelDefs'][number] = { name };
     const range = map.range(start, end);
     if (range) d.range = range;
-    const n = nodeOf.get(target);
+    const n = nodeOf(target);
     if (n) d.node = n;
     labelDefs.push(d);
   };
@@ -163,13 +163,13 @@ export function buildTree(ast: DtsAst, map: OffsetMap): BuildResult {
     const r: Reference = { name, kind };
     const range = map.range(start, end);
     if (range) r.range = range;
-    const t = target && nodeOf.get(target);
+    const t = target && nodeOf(target);
     if (t) r.target = t;
     if (prop) r.prop = prop;
     references.push(r);
   };
   for (const f of merged.fragmentRefs) ref(f.ref, 'node', f.start, f.end, f.target);
-  for (const x of fix.refs) ref(x.marker.ref, x.kind, x.marker.start, x.marker.end, x.target, propOf.get(x.prop));
+  for (const x of fix.refs) ref(x.marker.ref, x.kind, x.marker.start, x.marker.end, x.target, x.prop.built as DtProp | undefined);
   const valueRange = valueRangeIn(map);
   return { tree, findings, labels, phandles, references, labelDefs, valueRange, plugin: ast.plugin };
 }

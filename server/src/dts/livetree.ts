@@ -14,6 +14,8 @@ export interface LProp {
   data: Data;
   /** The definition whose value won (for ranges). */
   def: PropDef;
+  /** The DtProp build.ts made of it (a field, not a Map: thousands per build). */
+  built?: object;
 }
 
 export interface LNode {
@@ -30,6 +32,8 @@ export interface LNode {
   phandle: number;
   /** Every definition that built or extended the node, in merge order. */
   defs: NodeDef[];
+  /** The DtNode build.ts made of it. */
+  built?: object;
 }
 
 export class LabelIndex {
@@ -53,13 +57,13 @@ export function addLabel(labels: LLabel[], name: string): void {
 
 /** build_node / build_property from one parsed definition (names included). */
 export function buildNode(def: NodeDef, index: LabelIndex, parent: LNode | null): LNode {
-  const node: LNode = {
-    name: def.name, labels: def.labels.map((l) => ({ name: l.name, deleted: false })), props: [], children: [],
-    parent, deleted: def.deleted, dead: false, omit: def.omit, referenced: false, phandle: 0, defs: [def],
-  };
   // `a: b: x {}` adds b then a, each prepended: the list reads a, b. Duplicates collapse.
-  const seen = new Set<string>();
-  node.labels = node.labels.filter((l) => (seen.has(l.name) ? false : (seen.add(l.name), true)));
+  const labels: LLabel[] = [];
+  for (const l of def.labels) if (!labels.some((x) => x.name === l.name)) labels.push({ name: l.name, deleted: false });
+  const node: LNode = {
+    name: def.name, labels, props: [], children: [],
+    parent, deleted: def.deleted, dead: false, omit: def.omit, referenced: false, phandle: 0, defs: [def], built: undefined,
+  };
   for (const l of node.labels) index.register(l.name, node);
   for (const p of def.props) node.props.push(buildProp(p));
   for (const c of def.children) node.children.push(buildNode(c, index, node));
@@ -69,7 +73,7 @@ export function buildNode(def: NodeDef, index: LabelIndex, parent: LNode | null)
 function buildProp(def: PropDef): LProp {
   const labels: LLabel[] = [];
   for (const l of def.labels) if (!labels.some((x) => x.name === l.name)) labels.push({ name: l.name, deleted: false });
-  return { name: def.name, labels, deleted: def.deleted, data: def.data, def };
+  return { name: def.name, labels, deleted: def.deleted, data: def.data, def, built: undefined };
 }
 
 function deleteProp(p: LProp): void {

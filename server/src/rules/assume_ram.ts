@@ -72,7 +72,8 @@ export function assumeRam(tree: DtTree): { tree: DtTree; assumed?: { base: bigin
   };
   const children = tree.root.children.filter((n) => readString(n, 'device_type') !== 'memory');
   // the synthetic bank goes first so that /chosen etc. keep their order
-  const root: DtNode = { ...tree.root, children: [node, ...children] };
+  const r = tree.root;
+  const root: DtNode = { name: r.name, parent: r.parent, props: r.props, children: [node, ...children], labels: r.labels, range: r.range, ranges: r.ranges };
   return { tree: { root, memreserves: tree.memreserves }, assumed: { base, size: sizeV } };
 }
 
