@@ -24,6 +24,16 @@ export class OverlayFs {
         }
         return this.disk.readFile(p);
       },
+      // The disk's token (inode, size, mtime) or an open document's version: a resumed
+      // analysis need not read those files again (and still records the versions it used).
+      ...(this.disk.version ? {
+        version: (p: string) => {
+          const d = this.open(p);
+          if (!d) return this.disk.version!(p);
+          versions.set(p, d.version);
+          return `doc:${d.version}`;
+        },
+      } : {}),
     };
   }
 }

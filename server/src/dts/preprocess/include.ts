@@ -10,6 +10,10 @@ import { dirname, joinPath } from './paths.js';
 export interface FileSystem {
   /** Absolute path -> content; undefined when missing (or a directory). */
   readFile(path: string): string | undefined;
+  /** Optional: a token that changes whenever the file's content (or existence) does, e.g. its
+   * mtime and size. A resumed preprocessor run then checks the files read before its checkpoint
+   * by token instead of reading them again. */
+  version?(path: string): string;
 }
 
 export interface SearchPath {
@@ -47,21 +51,23 @@ export class FileReader {
   /** Every path read from the file system, in order, with what it held (undefined: missing):
    * a resumed run (resume.ts) re-checks those read before its checkpoint. A file over the size
    * limit is not kept (`big`): it never compares equal, so no run resumes past it. */
-  readonly log: { path: string; raw: string | undefined; big?: boolean }[] = [];
+  readonly log: { path: string; raw: string | undefined; big?: boolean; ver?: string }[] = [];
 
   read(path: string): string | undefined {
     if (this.cache.has(path)) return this.cache.get(path);
-    return this.seed(path, readRaw(this.fs, path));
+    // The token is taken before the read: a change in between shows as a new token next time.
+    const ver = fileVersion(this.fs, path);
+    return this.seed(path, readRaw(this.fs, path), ver);
   }
 
   /** Takes `raw` as the content of `path` (read and checked by the caller), as read() would. */
-  seed(path: string, raw: string | undefined): string | undefined {
+  seed(path: string, raw: string | undefined, ver?: string): string | undefined {
     let text = raw;
     if (text !== undefined && text.length > MAX_FILE_CHARS) {
       this.log.push({ path, raw: undefined, big: true });
       this.tooLarge.set(path, text.length);
       text = '';
-    } else this.log.push({ path, raw });
+    } else this.log.push(ver === undefined ? { path, raw } : { path, raw, ver });
     this.cache.set(path, text);
     return text;
   }
@@ -98,6 +104,15 @@ export class FileReader {
         if (t !== undefined) return { path: p, text: t };
       }
     }
+    return undefined;
+  }
+}
+
+/** fs.version(path), undefined when the file system has none (or it throws). */
+export function fileVersion(fs: FileSystem, path: string): string | undefined {
+  try {
+    return fs.version?.(path);
+  } catch {
     return undefined;
   }
 }

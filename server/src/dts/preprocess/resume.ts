@@ -11,7 +11,7 @@
 
 import type { Finding } from '../tree.js';
 import { dirOf, type Engine, type Frame, type IfState, type IncludeRecord } from './engine.js';
-import { readRaw, type FileReader, type FileSystem } from './include.js';
+import { fileVersion, readRaw, type FileReader, type FileSystem } from './include.js';
 import type { LexedFile } from './lexer.js';
 import type { Macro } from './macros.js';
 import type { PrinterState } from './output.js';
@@ -122,7 +122,8 @@ export function pickCheckpoint(rs: ResumeState, entryPath: string, key: string, 
   // reads[0] is the entry file itself.
   for (let r = 1; i >= 0 && r < cks[i].reads; r++) {
     const x = rs.reads[r];
-    if (x.big || readRaw(fs, x.path) !== x.raw) {
+    const same = x.ver !== undefined ? fileVersion(fs, x.path) === x.ver : readRaw(fs, x.path) === x.raw;
+    if (x.big || !same) {
       while (i >= 0 && cks[i].reads > r) i--;
     }
   }
@@ -132,7 +133,7 @@ export function pickCheckpoint(rs: ResumeState, entryPath: string, key: string, 
 /** Puts engine `e` (fresh, entry file read, nothing run) in the state of checkpoint `ck` of `rs`,
  * with `lf` the entry file's new text. */
 export function restore(e: Engine, rs: ResumeState, ck: Checkpoint, lf: LexedFile): void {
-  for (let r = 1; r < ck.reads; r++) e.reader.seed(rs.reads[r].path, rs.reads[r].raw);
+  for (let r = 1; r < ck.reads; r++) e.reader.seed(rs.reads[r].path, rs.reads[r].raw, rs.reads[r].ver);
   e.files = rs.files.slice(0, ck.files);
   e.files[0] = lf;
   e.fileIds.clear();
