@@ -10,6 +10,7 @@ import path from 'node:path';
 import { startServer, uri, LINUX } from '../test/lsp/harness.js';
 import type { SimulationResult } from '../server/src/protocol.js';
 import { MemoryRequest, type MemoryResult } from '../server/src/lsp/memory.js';
+import { SERVER_ENV, SERVER_EXEC_ARGV } from '../server/src/lsp/launch.js';
 
 const CORPUS = path.resolve(__dirname, '../../shared/corpus');
 const N = Number(process.argv[2] ?? 20);
@@ -26,8 +27,12 @@ function rssMiB(pid: number): number {
 
 async function main(): Promise<void> {
   const boards = readFileSync(path.join(CORPUS, 'big', 'manifest.tsv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split('\t')[0]);
+  // The server as the VS Code client starts it (launch.ts), plus DTMEM_BENCH_NODE_FLAGS (e.g.
+  // --expose-gc for DTMEM_BENCH_GC's after-collection figures).
   const extra = process.env.DTMEM_BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
-  const c = await startServer({ root: LINUX, execArgv: extra });
+  const execArgv = process.env.DTMEM_BENCH_NO_LAUNCH_FLAGS ? extra : [...SERVER_EXEC_ARGV, ...extra];
+  const env = process.env.DTMEM_BENCH_NO_LAUNCH_FLAGS ? {} : SERVER_ENV;
+  const c = await startServer({ root: LINUX, execArgv, env });
   const pid = c.proc.pid!;
   const rows: string[][] = [];
   const all = { save: [] as number[], resave: [] as number[], hover: [] as number[], completion: [] as number[] };
@@ -101,7 +106,7 @@ async function main(): Promise<void> {
   const rss = rssMiB(pid);
   const mem = await c.conn.sendRequest<MemoryResult | null>(MemoryRequest, {});
   const header = ['board', 'open ms', 'edit+save→diag p50/p95 ms', 'save (parsed)→diag p50/p95 ms', 'hover p50/p95 ms', 'completion p50/p95 ms', 'diags', 'hover chars', 'items'];
-  console.log(`dtmem LSP bench: ${N} iterations per measure, ${boards.length} boards, node ${process.version}`);
+  console.log(`dtmem LSP bench: ${N} iterations per measure, ${boards.length} boards, node ${process.version} ${execArgv.join(' ')}`);
   console.log([header, ...rows].map((r) => r.join('\t')).join('\n'));
   const f = (xs: number[]): string => `p50 ${pct(xs, 50).toFixed(1)} ms, p95 ${pct(xs, 95).toFixed(1)} ms`;
   console.log(`all boards: edit+save→diagnostics ${f(all.save)}; save of parsed text→diagnostics ${f(all.resave)}; hover ${f(all.hover)}; completion ${f(all.completion)}`);

@@ -4,6 +4,7 @@
 // dtmem.showPageTables) are registered by the panels' module through lsp_client.ts.
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node.js';
+import { SERVER_ENV, SERVER_EXEC_ARGV } from '../../server/src/lsp/launch.js';
 import { AnalyzedNotification, type AnalyzedParams, type InitOptions } from '../../server/src/protocol.js';
 import { compareWithBootLog, pickBoard, PICKS_KEY, showSimulation } from './commands.js';
 import { fireAnalyzed, onAnalyzed, setClient } from './lsp_client.js';
@@ -15,8 +16,9 @@ let client: LanguageClient | undefined;
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const module = context.asAbsolutePath('dist/server.js');
   const serverOptions: ServerOptions = {
-    run: { module, transport: TransportKind.ipc },
-    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6011'] } },
+    // Node flags and environment chosen for the server's memory (launch.ts; bench:lsp uses the same).
+    run: { module, transport: TransportKind.ipc, options: { execArgv: SERVER_EXEC_ARGV, env: { ...process.env, ...SERVER_ENV } } },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: [...SERVER_EXEC_ARGV, '--nolazy', '--inspect=6011'], env: { ...process.env, ...SERVER_ENV } } },
   };
   const initializationOptions: InitOptions = { boardPicks: context.workspaceState.get<Record<string, string>>(PICKS_KEY, {}) };
   const clientOptions: LanguageClientOptions = {

@@ -9,6 +9,7 @@ import type { CompileResult } from '../dts/frontend.js';
 import type { PreprocessResult } from '../dts/preprocess/index.js';
 import type { Arch } from '../sim/profile.js';
 import type { SimResult } from '../sim/types.js';
+import type { DtTree } from '../dts/tree.js';
 import type { FindingWithFixes } from './convert.js';
 import type { OverlayFs } from './overlay.js';
 import type { Settings } from './settings.js';
@@ -34,6 +35,11 @@ export interface Analysis {
   frontCount: number;
   /** The server's disk/settings epoch when the analysis ran (see AnalyzeInput.reuse). */
   epoch: number;
+  /** The compile still holds what the next analysis of the board resumes from (statement AST,
+   * parsed text, preprocessor checkpoints); false once retention.ts slimmed it. */
+  incremental: boolean;
+  /** What analyzeBoard recorded for reusing the simulation (simKey/simTree), when it did. */
+  simReuse?: { simKey?: string; simTree?: DtTree };
   timings: { preprocess: number; parse: number; simulate: number; rules: number; total: number };
   at: Date;
 }
@@ -49,6 +55,10 @@ export interface AnalyzeInput {
    * disk or in the settings since): its front end is reused, only the simulation and the rules
    * run. The as-you-type analyses thus make the one on save cheap. */
   reuse?: Analysis;
+  /** The board's kept analyses from the same epoch, for analyzeBoard's `previous` (the front end
+   * resumes before the edit; an unchanged boot path reuses the simulation): `front` the latest,
+   * used only while `incremental`; `sim` the last full one. Ignored for what-if runs. */
+  previous?: { front?: Analysis; sim?: Analysis };
   /** What-if overrides (webview), never published as diagnostics. */
   whatIf?: { arch?: Arch; bootargs?: string; overrides?: Record<string, unknown>; ram?: { base: string; size: string }[] };
 }
@@ -66,6 +76,21 @@ function arch(input: AnalyzeInput, r: BoardAnalysis): Arch | undefined {
 
 const noValueRange = (): undefined => undefined;
 
+type ReusableBoardAnalysis = BoardAnalysis & { simKey?: string; simTree?: DtTree };
+
+/** analyzeBoard's `previous` from the kept analyses (one per board: nothing is copied). */
+function boardPrevious(board: string, p: AnalyzeInput['previous']): BoardAnalysis | undefined {
+  const front = p?.front;
+  // A slimmed compile has no AST to resume from: passing it would make the parser look for one.
+  if (!front || front.board !== board || !front.incremental) return undefined;
+  const s = p?.sim?.board === board ? p.sim : undefined;
+  const prev: ReusableBoardAnalysis = {
+    entry: board, compile: { ...front.compile, valueRange: noValueRange }, findings: [], timings: { compile: 0, simulate: 0, rules: 0 },
+    ...(s?.sim && s.simReuse ? { sim: s.sim, ...s.simReuse } : {}),
+  };
+  return prev;
+}
+
 export function analyze(input: AnalyzeInput): Analysis {
   const t0 = performance.now();
   const session = input.fs.session();
@@ -77,13 +102,16 @@ export function analyze(input: AnalyzeInput): Analysis {
   const bootargs = input.whatIf?.bootargs ?? (input.settings.bootargs || undefined);
   const includeDirs = input.settings.includePaths.map((p) => (path.isAbsolute(p) ? p : path.resolve(input.folder ?? path.dirname(input.board), p)));
   if (input.reuse && full) for (const [p, v] of input.reuse.versions) session.versions.set(p, v);
+  const previous = input.whatIf ? undefined : boardPrevious(input.board, input.previous);
   const memory = full ? input.whatIf?.ram?.map((b) => ({ base: BigInt(b.base), size: BigInt(b.size) })) : undefined;
   const r: BoardAnalysis = analyzeBoard(input.board, {
     // tree-sitter parses the expanded text in the editor: it re-parses only the edited part of
     // the previous tree (frontend.ts keeps it per board).
     arch: archSetting(input), bootargs, overrides, includeDirs, fs: session, simulate: full, parser: 'auto',
     ...(input.reuse && full ? { compiled: { ...input.reuse.compile, valueRange: noValueRange } } : {}), ...(memory ? { memory } : {}),
+    ...(previous ? { previous } : {}),
   });
+  const rs = r as ReusableBoardAnalysis;
   const { valueRange: _dropped, ...compile } = r.compile;
   const front = r.compile.findings.length;
   let findings: FindingWithFixes[] = r.findings;
@@ -98,7 +126,8 @@ export function analyze(input: AnalyzeInput): Analysis {
   const ct = r.compile.timings;
   return {
     board: input.board, full, versions: session.versions, pre: r.compile.pre, compile, sim,
-    arch: r.arch ?? arch(input, r) ?? 'none', findings, frontCount, epoch: input.epoch ?? 0,
+    arch: r.arch ?? arch(input, r) ?? 'none', findings, frontCount, epoch: input.epoch ?? 0, incremental: true,
+    ...(rs.simKey !== undefined ? { simReuse: { simKey: rs.simKey, simTree: rs.simTree } } : {}),
     timings: {
       preprocess: input.reuse && full ? 0 : ct.preprocess, parse: input.reuse && full ? 0 : ct.parse + ct.merge,
       simulate: r.timings.simulate, rules: r.timings.rules, total: performance.now() - t0,

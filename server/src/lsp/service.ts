@@ -156,7 +156,11 @@ export class Service {
       const folder = this.folderOf(board);
       const settings = await this.settings.get(pathToUri(folder ?? board));
       const reuse = kind === 'full' ? this.reusable(st) : undefined;
-      const a = analyze({ board, full: kind === 'full', fs: this.fs, settings, folder, epoch: this.epoch, reuse });
+      // The kept analyses serve as `previous` (no copy: at most one front end and one simulation
+      // per board), unless files changed on disk or settings changed since.
+      const latest = st.quick ?? st.full;
+      const previous = latest?.epoch === this.epoch ? { front: latest, sim: st.full?.epoch === this.epoch ? st.full : undefined } : undefined;
+      const a = analyze({ board, full: kind === 'full', fs: this.fs, settings, folder, epoch: this.epoch, reuse, previous });
       // Let edits that arrived while we were busy be applied before judging staleness.
       await new Promise((r) => setTimeout(r, 1));
       await new Promise((r) => setImmediate(r));

@@ -1,0 +1,18 @@
+// How the language server process is started: node flags and environment shared by the VS Code
+// client (client/src/extension.ts serverOptions) and bench/lsp.ts, so the benchmark measures the
+// server as editors run it. Chosen from bench:lsp measurements (issue #8, 5 corpus/big boards
+// open; bench/RESULTS.md):
+// - --max-semi-space-size=2: V8's young generation defaults to 16 MB semi-spaces (32 MB
+//   committed and touched); 2 MB costs no measurable latency (the analyses' objects are short
+//   lived or long lived, few survive two scavenges).
+// - --max-old-space-size=256: the old generation's growing factor scales with the heap limit
+//   (V8 heap-controller: 1.3 at <= 256 MB, up to 4 at >= 2 GB, on 64-bit), so the heap stays
+//   near the live set (~50 MB with 5 corpus/big boards open) instead of growing to 200-600 MB of
+//   garbage between full collections (measured: 146 MiB RSS at 256, 159 MiB at 512, 326 MiB
+//   without). It is a hard limit: ~5x the live set and ~3x the largest heap bench:lsp reaches.
+// - MALLOC_MMAP_THRESHOLD_/MALLOC_TRIM_THRESHOLD_ (glibc; ignored elsewhere): a fixed 64 KB
+//   mmap threshold gives file-read buffers and V8's compiler zones back to the system when freed
+//   instead of leaving ~20 MB of fragmented malloc heap behind.
+export const SERVER_EXEC_ARGV = ['--max-semi-space-size=2', '--max-old-space-size=256'];
+
+export const SERVER_ENV: Record<string, string> = { MALLOC_MMAP_THRESHOLD_: '65536', MALLOC_TRIM_THRESHOLD_: '131072' };
