@@ -54,18 +54,28 @@ const UNSET = null as unknown as SourceRange;
 class Prop implements DtProp {
   #range: SourceRange | undefined = UNSET;
   readonly #map: OffsetMap;
-  /** The definition whose value won (for `range` and the value's range). */
-  readonly #def: PropDef;
+  // The winning definition's statement and value offsets in the expanded text (numbers, not the
+  // PropDef: a kept tree would keep the whole parsed source alive).
+  readonly #start: number;
+  readonly #end: number;
+  readonly #valueStart: number;
+  readonly #valueEnd: number;
   constructor(public name: string, public value: Uint8Array, public labels: string[], def: PropDef, map: OffsetMap) {
-    this.#def = def;
+    this.#start = def.start;
+    this.#end = def.end;
+    this.#valueStart = def.valueStart ?? -1;
+    this.#valueEnd = def.valueEnd ?? -1;
     this.#map = map;
   }
-  get def(): PropDef { return this.#def; }
   get range(): SourceRange | undefined {
-    if (this.#range === UNSET) this.#range = this.#map.range(this.#def.start, this.#def.end);
+    if (this.#range === UNSET) this.#range = this.#map.range(this.#start, this.#end);
     return this.#range;
   }
   set range(r: SourceRange | undefined) { this.#range = r; }
+  /** Where the value after `=` was written. */
+  valueRange(): SourceRange | undefined {
+    return this.#valueStart < 0 ? undefined : this.#map.range(this.#valueStart, this.#valueEnd);
+  }
 }
 
 class Node implements DtNode {
@@ -73,17 +83,20 @@ class Node implements DtNode {
   children: DtNode[] = [];
   labels: string[] = [];
   #ranges: SourceRange[] | undefined = UNSET as unknown as SourceRange[];
-  readonly #defs: NodeDef[];
+  /** Name token offsets of every definition, [start, end, start, end, ...]. */
+  readonly #names: number[];
   readonly #map: OffsetMap;
   constructor(public name: string, public parent: DtNode | null, defs: NodeDef[], map: OffsetMap) {
-    this.#defs = defs;
+    const names: number[] = [];
+    for (const d of defs) names.push(d.nameStart, d.nameEnd);
+    this.#names = names;
     this.#map = map;
   }
   get ranges(): SourceRange[] | undefined {
     if (this.#ranges === (UNSET as unknown as SourceRange[])) {
       const out: SourceRange[] = [];
-      for (const d of this.#defs) {
-        const r = this.#map.range(d.nameStart, d.nameEnd);
+      for (let i = 0; i < this.#names.length; i += 2) {
+        const r = this.#map.range(this.#names[i], this.#names[i + 1]);
         if (r) out.push(r);
       }
       this.#ranges = out.length ? out : undefined;
@@ -95,13 +108,10 @@ class Node implements DtNode {
   set range(r: SourceRange | undefined) { this.ranges = r ? [r, ...(this.ranges ?? []).slice(1)] : undefined; }
 }
 
-/** BuildResult.valueRange, made outside buildTree: a closure there would keep its whole scope
- * (the merged live tree and the node maps) alive as long as the result. */
-function valueRangeIn(map: OffsetMap): (prop: DtProp) => SourceRange | undefined {
-  return (prop) => {
-    const def = prop instanceof Prop ? prop.def : undefined;
-    return def && def.valueStart !== undefined && def.valueEnd !== undefined ? map.range(def.valueStart, def.valueEnd) : undefined;
-  };
+/** BuildResult.valueRange: the property keeps its value's offsets (a closure inside buildTree
+ * would keep the merged live tree alive as long as the result). */
+function valueRange(prop: DtProp): SourceRange | undefined {
+  return prop instanceof Prop ? prop.valueRange() : undefined;
 }
 
 export function buildTree(ast: DtsAst, map: OffsetMap): BuildResult {
@@ -170,6 +180,5 @@ export function buildTree(ast: DtsAst, map: OffsetMap): BuildResult {
   };
   for (const f of merged.fragmentRefs) ref(f.ref, 'node', f.start, f.end, f.target);
   for (const x of fix.refs) ref(x.marker.ref, x.kind, x.marker.start, x.marker.end, x.target, x.prop.built as DtProp | undefined);
-  const valueRange = valueRangeIn(map);
   return { tree, findings, labels, phandles, references, labelDefs, valueRange, plugin: ast.plugin };
 }

@@ -82,6 +82,14 @@ function editedOld(key: string | undefined, text: string): Tree | undefined {
   return old.tree;
 }
 
+/** Frees the tree kept for `key` (wasm memory): its next parse is a full one. */
+export function releaseTree(key: string): void {
+  const old = cache.get(key);
+  if (!old) return;
+  old.tree.delete();
+  cache.delete(key);
+}
+
 function remember(key: string | undefined, text: string, tree: Tree): void {
   if (key === undefined) { tree.delete(); return; }
   const old = cache.get(key);

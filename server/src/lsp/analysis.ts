@@ -14,10 +14,8 @@ import type { FindingWithFixes } from './convert.js';
 import type { OverlayFs } from './overlay.js';
 import type { Settings } from './settings.js';
 
-/** The front end's result as the server keeps it: without `valueRange`, whose closure holds the
- * whole merged live tree and the statement AST (measured: ~3 MB per corpus/big board) for an
- * answer no request needs. */
-export type KeptCompile = Omit<CompileResult, 'valueRange'>;
+/** The front end's result as the server keeps it (a slimmed one has no `ast`/`text`). */
+export type KeptCompile = CompileResult;
 
 export interface Analysis {
   board: string;
@@ -74,9 +72,6 @@ function arch(input: AnalyzeInput, r: BoardAnalysis): Arch | undefined {
   return s === 'auto' ? detectArch(input.board, r.compile.tree) : s;
 }
 
-const noValueRange = (): undefined => undefined;
-
-type ReusableBoardAnalysis = BoardAnalysis & { simKey?: string; simTree?: DtTree };
 
 /** analyzeBoard's `previous` from the kept analyses (one per board: nothing is copied). */
 function boardPrevious(board: string, p: AnalyzeInput['previous']): BoardAnalysis | undefined {
@@ -84,8 +79,8 @@ function boardPrevious(board: string, p: AnalyzeInput['previous']): BoardAnalysi
   // A slimmed compile has no AST to resume from: passing it would make the parser look for one.
   if (!front || front.board !== board || !front.incremental) return undefined;
   const s = p?.sim?.board === board ? p.sim : undefined;
-  const prev: ReusableBoardAnalysis = {
-    entry: board, compile: { ...front.compile, valueRange: noValueRange }, findings: [], timings: { compile: 0, simulate: 0, rules: 0 },
+  const prev: BoardAnalysis = {
+    entry: board, compile: front.compile, findings: [], timings: { compile: 0, simulate: 0, rules: 0 },
     ...(s?.sim && s.simReuse ? { sim: s.sim, ...s.simReuse } : {}),
   };
   return prev;
@@ -108,11 +103,10 @@ export function analyze(input: AnalyzeInput): Analysis {
     // tree-sitter parses the expanded text in the editor: it re-parses only the edited part of
     // the previous tree (frontend.ts keeps it per board).
     arch: archSetting(input), bootargs, overrides, includeDirs, fs: session, simulate: full, parser: 'auto',
-    ...(input.reuse && full ? { compiled: { ...input.reuse.compile, valueRange: noValueRange } } : {}), ...(memory ? { memory } : {}),
+    ...(input.reuse && full ? { compiled: input.reuse.compile } : {}), ...(memory ? { memory } : {}),
     ...(previous ? { previous } : {}),
   });
-  const rs = r as ReusableBoardAnalysis;
-  const { valueRange: _dropped, ...compile } = r.compile;
+  const compile = r.compile;
   const front = r.compile.findings.length;
   let findings: FindingWithFixes[] = r.findings;
   let frontCount = front;
@@ -127,7 +121,7 @@ export function analyze(input: AnalyzeInput): Analysis {
   return {
     board: input.board, full, versions: session.versions, pre: r.compile.pre, compile, sim,
     arch: r.arch ?? arch(input, r) ?? 'none', findings, frontCount, epoch: input.epoch ?? 0, incremental: true,
-    ...(rs.simKey !== undefined ? { simReuse: { simKey: rs.simKey, simTree: rs.simTree } } : {}),
+    ...(r.simKey !== undefined ? { simReuse: { simKey: r.simKey, simTree: r.simTree } } : {}),
     timings: {
       preprocess: input.reuse && full ? 0 : ct.preprocess, parse: input.reuse && full ? 0 : ct.parse + ct.merge,
       simulate: r.timings.simulate, rules: r.timings.rules, total: performance.now() - t0,

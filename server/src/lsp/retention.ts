@@ -5,49 +5,37 @@
 // what bounds its peak), the statement AST and the preprocessor's resume checkpoints.
 // Every other board keeps only what requests answer from (DtTree, labels, references, the
 // source map, macros, the simulation); its next analysis is a full one, as on open.
-import { parseWithTreeSitter } from '../dts/cst.js';
-import { clearLexCache } from '../dts/preprocess/index.js';
-import type { MappedFile } from '../dts/preprocess/sourcemap.js';
+import { releaseTree as releaseCstTree } from '../dts/cst.js';
+import { clearLexCache, type MacroInfo } from '../dts/preprocess/index.js';
 import type { Analysis, KeptCompile } from './analysis.js';
 
 /** Boards that stay incremental: the one being edited (measured on corpus/big: a second one
  * costs ~6-11 MB of AST, resume state and tree for no gain while the user edits one board). */
 export const HOT_BOARDS = 1;
 
-/** The source map's files as the map reads them (path and line starts). preprocess hands the map
- * the engine's LexedFile objects, which also hold the file's text, its tokens (~16 bytes per
- * source character) and parsed #defines: kept by every analysis, they were most of the server's
- * heap (measured with the 5 corpus/big boards open: 51 MB of 72 MB live). The map's `files` is
- * public and typed MappedFile[]; a new array leaves the preprocessor's own list (resume state)
- * untouched. */
-function compactMapFiles(map: unknown): void {
-  const m = map as { files?: MappedFile[] };
-  if (!Array.isArray(m.files) || m.files.every((f) => Object.keys(f).length === 2)) return;
-  m.files = m.files.map((f) => ({ path: f.path, lineStarts: f.lineStarts }));
-}
-
-/** What every kept analysis keeps: no lexed files behind the source map. */
-export function compact(a: Analysis): Analysis {
-  compactMapFiles(a.pre.map);
-  return a;
-}
-
 /** The analysis without what only a re-analysis of the same board reads: `compile.ast` and
  * `compile.text` (statement reuse), `pre.resume` (preprocessor checkpoints, non-enumerable,
  * so the spread copy leaves it out) and the simulation's reuse key and tree. */
 export function slim(a: Analysis): Analysis {
   const { ast: _ast, text: _text, ...compile } = a.compile as KeptCompile & { ast?: unknown; text?: unknown };
-  const pre = { ...a.pre };
-  compactMapFiles(pre.map);
+  const pre = { ...a.pre, macros: plainMacros(a.pre.macros) };
   const { simReuse: _simReuse, ...rest } = a;
   return { ...rest, pre, compile: { ...compile, pre } as KeptCompile, incremental: false };
 }
 
-/** Frees the tree-sitter tree kept for `board`'s incremental re-parse. cst.ts offers no release
- * call: parsing the empty text under the board's key replaces (and deletes) the kept tree and its
- * text; the next parse of the board is then a full one. */
-export function releaseTree(board: string): void {
-  parseWithTreeSitter('', board);
+/** The macro table as plain text: the preprocessor's views keep each definition's tokens
+ * (~88 bytes each; 67k tokens, 5.7 MB, with the 5 corpus/big boards open) to render a body
+ * on demand, and hover only ever needs the text. */
+function plainMacros(macros: Map<string, MacroInfo>): Map<string, MacroInfo> {
+  const out = new Map<string, MacroInfo>();
+  for (const [name, m] of macros) {
+    const info: MacroInfo = { name: m.name, body: m.body };
+    const params = m.params, range = m.range;
+    if (params) info.params = params;
+    if (range) info.range = range;
+    out.set(name, info);
+  }
+  return out;
 }
 
 export class Retention {
@@ -98,6 +86,6 @@ export class Retention {
   }
 
   private releaseTree(board: string): void {
-    if (this.trees.delete(board)) releaseTree(board);
+    if (this.trees.delete(board)) releaseCstTree(board);
   }
 }

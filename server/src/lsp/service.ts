@@ -13,7 +13,8 @@ import { BoardIndex, scopesFor } from './boards.js';
 import { pathToUri, rangeKey, toDiagnostic, uriToPath, type FindingWithFixes } from './convert.js';
 import { kbuildIncludeSetup } from '../dts/kernel_tree.js';
 import { OverlayFs } from './overlay.js';
-import { compact, Retention, slim } from './retention.js';
+import { Retention, slim } from './retention.js';
+import { warmIndex } from './locate.js';
 import type { SettingsCache } from './settings.js';
 
 type Kind = 'quick' | 'full';
@@ -171,7 +172,7 @@ export class Service {
       }
       if (!this.activeBoards().has(board) && !this.waitersWant(st)) return;
       // A board nobody edits keeps only what requests need; the superseded analysis goes now.
-      const kept = this.retention.isHot(board) ? compact(a) : slim(a);
+      const kept = this.retention.isHot(board) ? a : slim(a);
       if (kind === 'full') {
         st.full = kept;
         st.quick = undefined;
@@ -179,6 +180,7 @@ export class Service {
       this.retention.analysed(board);
       this.publish(board);
       if (kind === 'full') this.notifyAnalyzed(a);
+      setImmediate(() => { if ((st.quick ?? st.full) === kept) warmIndex(kept); });
     } catch (e) {
       this.connection.console.error(`analysis of ${board} failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
     } finally {

@@ -27,7 +27,8 @@ export function startWatchdog(limitMs = Number(process.env.DTMEM_WATCHDOG_MS) ||
     setInterval(() => {
       beat[0] = Date.now();
     }, period).unref();
-    const w = new Worker(WORKER, { eval: true, workerData: { sab, limit: limitMs } });
+    // The smallest heap a worker runs with: it only compares two numbers once a second.
+    const w = new Worker(WORKER, { eval: true, workerData: { sab, limit: limitMs }, resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 8, codeRangeSizeMb: 2, stackSizeMb: 1 } });
     w.unref();
     w.on('error', (e) => writeSync(2, `dtmem: watchdog unavailable: ${String(e)}\n`));
   } catch (e) {
