@@ -4,6 +4,7 @@
 //   cold  - the first analysis in this process state (preprocessor lex cache cleared, no previous
 //           tree-sitter tree for the board);
 //   warm  - a re-save without changes (every cache warm);
+// each after WARMUP unmeasured rounds (JIT tiers, heap sizing: an editor session saves often);
 //   edit  - a re-analysis after a one-line edit in the open (board) file: one property line
 //           inserted after the root node's opening line, with a new value each run. Every run
 //           after the cold one gets the previous analysis (analyzeBoard's `previous`, as the
@@ -15,10 +16,11 @@
 import path from 'node:path';
 import { analyzeBoard, initAnalysis, type Analysis } from '../server/src/analyze.js';
 import { clearLexCache, nodeFileSystem, type FileSystem } from '../server/src/dts/preprocess/index.js';
-import { LINUX, bigBoards, cppDtc, emitJson, hasDtc, median, ms } from './util.js';
+import { LINUX, bigBoards, cppDtc, dtcVersion, emitJson, hasDtc, median, ms } from './util.js';
 
 const argRuns = process.argv.indexOf('--runs');
 const RUNS = argRuns > 0 ? Number(process.argv[argRuns + 1]) : 9;
+const WARMUP = 5;
 
 /** The real files, the board with one inserted line when `edit` is set. */
 function editingFs(abs: string, edit: () => number | undefined): FileSystem {
@@ -59,11 +61,15 @@ async function main(): Promise<void> {
     const warm: number[] = [];
     const edit: number[] = [];
     const parts = { pre: [] as number[], parse: [] as number[], merge: [] as number[], sim: [] as number[], rules: [] as number[] };
-    for (let i = 0; i < RUNS; i++) {
+    // Warm-up rounds first (JIT tiers, heap sizing), as in an editor session of many saves.
+    for (let i = -WARMUP; i < RUNS; i++) {
       editNo = undefined;
-      warm.push(one().t);
-      editNo = i + 1;
+      one(); // back to the file on disk (removes the previous round's line)
+      const w = one();
+      editNo = i + WARMUP + 1;
       const e = one();
+      if (i < 0) continue;
+      warm.push(w.t);
       edit.push(e.t);
       parts.pre.push(e.a.compile.timings.preprocess); parts.parse.push(e.a.compile.timings.parse); parts.merge.push(e.a.compile.timings.merge);
       parts.sim.push(e.a.timings.simulate); parts.rules.push(e.a.timings.rules);
@@ -78,7 +84,7 @@ async function main(): Promise<void> {
   for (const r of rows) {
     console.log(`${r.board.padEnd(38)} | ${ms(r.cold)} ${ms(r.warm)} ${ms(r.edit)} | ${ms(r.cppDtc)}${r.dtcOk ? ' ' : '*'}| ${(r.warm / r.cppDtc).toFixed(2).padStart(8)} ${(r.edit / r.cppDtc).toFixed(2).padStart(8)} | ${r.split}`);
   }
-  if (rows.some((r) => !r.dtcOk)) console.log('* dtc 1.6.1 (Debian) rejects this board (it needs a newer dtc); the time is still that of the full pipeline run');
+  if (rows.some((r) => !r.dtcOk)) console.log(`* dtc ${dtcVersion()} rejects this board (bench/get-dtc.sh builds a newer one); the time is still that of the full pipeline run`);
   emitJson('analysis', rows.map((r) => ({ ...r })));
 }
 

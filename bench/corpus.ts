@@ -8,7 +8,7 @@ import path from 'node:path';
 import { availableParallelism } from 'node:os';
 import { initAnalysis } from '../server/src/analyze.js';
 import { checkBoard, formatText } from '../server/src/cli/check.js';
-import { LINUX, allBoards, cppDtcAsync, emitJson, hasDtc } from './util.js';
+import { LINUX, allBoards, cppDtcAsync, dtcVersion, emitJson, hasDtc } from './util.js';
 
 const arg = (name: string): number | undefined => {
   const i = process.argv.indexOf(name);
@@ -93,7 +93,7 @@ async function main(): Promise<void> {
   const row: Record<string, number | string> = { boards: boards.length, workers: n, dtmemSec: d.wall / 1000, dtmemPerSec: boards.length / (d.wall / 1000), exceptions: crashed.length };
   if (hasDtc() && !process.argv.includes('--no-dtc')) {
     const c = await runCppDtc(boards, n);
-    console.log(`cpp | dtc 1.6.1, ${boards.length} boards, ${n} parallel: ${(c.wall / 1000).toFixed(1)} s, ${(boards.length / (c.wall / 1000)).toFixed(1)} boards/s (${c.failed} boards dtc 1.6.1 rejects)`);
+    console.log(`cpp | dtc ${dtcVersion()}, ${boards.length} boards, ${n} parallel: ${(c.wall / 1000).toFixed(1)} s, ${(boards.length / (c.wall / 1000)).toFixed(1)} boards/s (${c.failed} boards dtc ${dtcVersion()} rejects)`);
     console.log(`  ratio dtmem / cpp|dtc wall time: ${(d.wall / c.wall).toFixed(2)}`);
     Object.assign(row, { cppDtcSec: c.wall / 1000, cppDtcPerSec: boards.length / (c.wall / 1000), dtcFailed: c.failed });
   }

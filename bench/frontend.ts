@@ -6,13 +6,13 @@
 // is a fresh tree-sitter parse of the same text (no previous tree).
 // `--corpus` adds whole-corpus totals (every board once, one process) for dtmem and cpp | dtc.
 // Run: node --import tsx bench/frontend.ts [--corpus]
-import { execSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { compile, compileText, initParser, type CompileResult } from '../server/src/dts/frontend.js';
 import { kbuildIncludeSetup } from '../server/src/dts/kernel_tree.js';
 import { clearLexCache, nodeFileSystem, type FileSystem } from '../server/src/dts/preprocess/index.js';
-import { CORPUS, LINUX, includePrefixDir } from '../test/corpus/cpp-helper.js';
+import { CORPUS, LINUX } from '../test/corpus/cpp-helper.js';
+import { cppDtc, dtcVersion, hasDtc } from './util.js';
 
 const WARM_RUNS = 9;
 const median = (a: number[]): number => { const s = [...a].sort((x, y) => x - y); return s[s.length >> 1]; };
@@ -41,19 +41,9 @@ function run(board: string, parser: 'tree-sitter' | 'native', fresh = false): Co
   return { ...t, pre: r.pre, timings: { preprocess: r.timings.preprocess, ...t.timings } };
 }
 
-function cppDtc(board: string): { ms: number; ok: boolean } {
-  const abs = path.join(LINUX, board);
-  const p = includePrefixDir();
-  const cmd = `cpp -nostdinc -I ${p} -undef -D__DTS__ -x assembler-with-cpp ${abs} | dtc -q -I dts -O dtb -b 0 -i ${path.dirname(abs)} -i ${p} -o /dev/null -`;
-  const t0 = performance.now();
-  let ok = true;
-  try { execSync(cmd, { stdio: ['ignore', 'ignore', 'ignore'], shell: '/bin/sh' }); } catch { ok = false; }
-  return { ms: performance.now() - t0, ok };
-}
-
 async function main(): Promise<void> {
-  const hasDtc = existsSync('/usr/bin/dtc');
-  if (!hasDtc) console.log('dtc not found (apt-get install -y device-tree-compiler): cpp | dtc column skipped');
+  const dtc = hasDtc();
+  if (!dtc) console.log('dtc not found (apt-get install -y device-tree-compiler, or bench/get-dtc.sh): cpp | dtc column skipped');
   const t0 = performance.now();
   await initParser();
   console.log(`initParser (web-tree-sitter + grammar): ${(performance.now() - t0).toFixed(1)} ms`);
@@ -79,9 +69,9 @@ async function main(): Promise<void> {
     const totTs = median(w.pre) + median(w.ts) + merge;
     const totNat = median(w.pre) + median(w.nat) + merge;
     let dtcCol = '   n/a';
-    if (hasDtc) {
+    if (dtc) {
       const runs = Array.from({ length: 5 }, () => cppDtc(b));
-      dtcCol = ms(median(runs.map((r) => r.ms))) + (runs[0].ok ? '' : ' (dtc 1.6.1 fails)');
+      dtcCol = ms(median(runs.map((r) => r.ms))) + (runs[0].ok ? '' : ` (dtc ${dtcVersion()} fails)`);
     }
     const via = cold.parsedBy === 'tree-sitter' ? '' : ' *';
     console.log(`${(b.split('/').pop()! + via).padEnd(40)} | ${ms(cold.timings.preprocess)}${ms(cold.timings.parse)}${ms(cold.timings.merge)} | ${ms(median(w.pre))}${ms(median(w.ts))}${ms(median(w.full))}${ms(median(w.nat))}${ms(merge)} | ${ms(totTs)}   ${ms(totNat)} | ${dtcCol}`);
@@ -99,7 +89,7 @@ async function main(): Promise<void> {
       }
       console.log(`\nwhole corpus, dtmem (${parser}), ${all.length} boards, one process: ${((performance.now() - start) / 1000).toFixed(1)} s (preprocess ${(t.pre / 1000).toFixed(1)} s, parse ${(t.parse / 1000).toFixed(1)} s, merge ${(t.merge / 1000).toFixed(1)} s)`);
     }
-    if (hasDtc) {
+    if (dtc) {
       const start = performance.now();
       let failed = 0;
       for (const b of all) if (!cppDtc(b).ok) failed++;
