@@ -14,16 +14,14 @@ import type { FindingWithFixes } from './convert.js';
 import type { OverlayFs } from './overlay.js';
 import type { Settings } from './settings.js';
 
-/** The front end's result as the server keeps it (a slimmed one has no `ast`/`text`). */
-export type KeptCompile = CompileResult;
-
 export interface Analysis {
   board: string;
   full: boolean;
   /** path -> version of every open document the run read. */
   versions: Map<string, number>;
   pre: PreprocessResult;
-  compile: KeptCompile;
+  /** The front end's result (retention.ts's slimmed copy has no `ast`/`text`). */
+  compile: CompileResult;
   /** Undefined for quick runs, trees dtc would refuse (errors), overlays and unmodelled archs. */
   sim?: SimResult;
   /** The profile simulated ('none' when no arch applies, e.g. riscv). */
@@ -72,7 +70,6 @@ function arch(input: AnalyzeInput, r: BoardAnalysis): Arch | undefined {
   return s === 'auto' ? detectArch(input.board, r.compile.tree) : s;
 }
 
-
 /** analyzeBoard's `previous` from the kept analyses (one per board: nothing is copied). */
 function boardPrevious(board: string, p: AnalyzeInput['previous']): BoardAnalysis | undefined {
   const front = p?.front;
@@ -106,7 +103,6 @@ export function analyze(input: AnalyzeInput): Analysis {
     ...(input.reuse && full ? { compiled: input.reuse.compile } : {}), ...(memory ? { memory } : {}),
     ...(previous ? { previous } : {}),
   });
-  const compile = r.compile;
   const front = r.compile.findings.length;
   let findings: FindingWithFixes[] = r.findings;
   let frontCount = front;
@@ -119,7 +115,7 @@ export function analyze(input: AnalyzeInput): Analysis {
   if (r.compile.plugin) findings = findings.slice(0, frontCount);
   const ct = r.compile.timings;
   return {
-    board: input.board, full, versions: session.versions, pre: r.compile.pre, compile, sim,
+    board: input.board, full, versions: session.versions, pre: r.compile.pre, compile: r.compile, sim,
     arch: r.arch ?? arch(input, r) ?? 'none', findings, frontCount, epoch: input.epoch ?? 0, incremental: true,
     ...(r.simKey !== undefined ? { simReuse: { simKey: r.simKey, simTree: r.simTree } } : {}),
     timings: {

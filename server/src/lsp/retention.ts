@@ -7,7 +7,8 @@
 // source map, macros, the simulation); its next analysis is a full one, as on open.
 import { releaseTree as releaseCstTree } from '../dts/cst.js';
 import { clearLexCache, type MacroInfo } from '../dts/preprocess/index.js';
-import type { Analysis, KeptCompile } from './analysis.js';
+import type { CompileResult } from '../dts/frontend.js';
+import type { Analysis } from './analysis.js';
 
 /** Boards that stay incremental: the one being edited (measured on corpus/big: a second one
  * costs ~6-11 MB of AST, resume state and tree for no gain while the user edits one board). */
@@ -17,10 +18,10 @@ export const HOT_BOARDS = 1;
  * `compile.text` (statement reuse), `pre.resume` (preprocessor checkpoints, non-enumerable,
  * so the spread copy leaves it out) and the simulation's reuse key and tree. */
 export function slim(a: Analysis): Analysis {
-  const { ast: _ast, text: _text, ...compile } = a.compile as KeptCompile & { ast?: unknown; text?: unknown };
+  const { ast: _ast, text: _text, ...compile } = a.compile;
   const pre = { ...a.pre, macros: plainMacros(a.pre.macros) };
   const { simReuse: _simReuse, ...rest } = a;
-  return { ...rest, pre, compile: { ...compile, pre } as KeptCompile, incremental: false };
+  return { ...rest, pre, compile: { ...compile, pre } as CompileResult, incremental: false };
 }
 
 /** The macro table as plain text: the preprocessor's views keep each definition's tokens
