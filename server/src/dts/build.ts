@@ -51,30 +51,58 @@ export function toFinding(e: ParseError, map: OffsetMap): Finding {
 const EMPTY: string[] = Object.freeze([]) as unknown as string[];
 const UNSET = null as unknown as SourceRange;
 
-class Prop implements DtProp {
+/** Something at [start, end) of the expanded text, located in the user's files on first use. */
+class Located {
   #range: SourceRange | undefined = UNSET;
   readonly #map: OffsetMap;
-  // The winning definition's statement and value offsets in the expanded text (numbers, not the
-  // PropDef: a kept tree would keep the whole parsed source alive).
   readonly #start: number;
   readonly #end: number;
-  readonly #valueStart: number;
-  readonly #valueEnd: number;
-  constructor(public name: string, public value: Uint8Array, public labels: string[], def: PropDef, map: OffsetMap) {
-    this.#start = def.start;
-    this.#end = def.end;
-    this.#valueStart = def.valueStart ?? -1;
-    this.#valueEnd = def.valueEnd ?? -1;
+  constructor(map: OffsetMap, start: number, end: number) {
     this.#map = map;
+    this.#start = start;
+    this.#end = end;
   }
   get range(): SourceRange | undefined {
     if (this.#range === UNSET) this.#range = this.#map.range(this.#start, this.#end);
     return this.#range;
   }
   set range(r: SourceRange | undefined) { this.#range = r; }
+  protected locate(start: number, end: number): SourceRange | undefined {
+    return this.#map.range(start, end);
+  }
+}
+
+class Prop extends Located implements DtProp {
+  // The winning definition's value offsets (numbers, not the PropDef: a kept tree would keep the
+  // whole parsed source alive).
+  readonly #valueStart: number;
+  readonly #valueEnd: number;
+  constructor(public name: string, public value: Uint8Array, public labels: string[], def: PropDef, map: OffsetMap) {
+    super(map, def.start, def.end);
+    this.#valueStart = def.valueStart ?? -1;
+    this.#valueEnd = def.valueEnd ?? -1;
+  }
   /** Where the value after `=` was written. */
   valueRange(): SourceRange | undefined {
-    return this.#valueStart < 0 ? undefined : this.#map.range(this.#valueStart, this.#valueEnd);
+    return this.#valueStart < 0 ? undefined : this.locate(this.#valueStart, this.#valueEnd);
+  }
+}
+
+class Ref extends Located implements Reference {
+  declare target?: DtNode;
+  declare prop?: DtProp;
+  constructor(public name: string, public kind: Reference['kind'], map: OffsetMap, start: number, end: number, target?: DtNode, prop?: DtProp) {
+    super(map, start, end);
+    if (target) this.target = target;
+    if (prop) this.prop = prop;
+  }
+}
+
+class LabelDef extends Located {
+  declare node?: DtNode;
+  constructor(public name: string, map: OffsetMap, start: number, end: number, node?: DtNode) {
+    super(map, start, end);
+    if (node) this.node = node;
   }
 }
 
@@ -155,12 +183,7 @@ export function buildTree(ast: DtsAst, map: OffsetMap): BuildResult {
 
   const labelDefs: BuildResult['labelDefs'] = [];
   const labelDef = (name: string, start: number, end: number, target: LNode): void => {
-    const d: BuildResult['labelDefs'][number] = { name };
-    const range = map.range(start, end);
-    if (range) d.range = range;
-    const n = nodeOf(target);
-    if (n) d.node = n;
-    labelDefs.push(d);
+    labelDefs.push(new LabelDef(name, map, start, end, nodeOf(target)));
   };
   const all: LNode[] = [merged.root];
   // A loop, not push(...children): a node with ~100k children would overflow the call stack.
@@ -170,13 +193,7 @@ export function buildTree(ast: DtsAst, map: OffsetMap): BuildResult {
 
   const references: Reference[] = [];
   const ref = (name: string, kind: Reference['kind'], start: number, end: number, target?: LNode, prop?: DtProp): void => {
-    const r: Reference = { name, kind };
-    const range = map.range(start, end);
-    if (range) r.range = range;
-    const t = target && nodeOf(target);
-    if (t) r.target = t;
-    if (prop) r.prop = prop;
-    references.push(r);
+    references.push(new Ref(name, kind, map, start, end, target && nodeOf(target), prop));
   };
   for (const f of merged.fragmentRefs) ref(f.ref, 'node', f.start, f.end, f.target);
   for (const x of fix.refs) ref(x.marker.ref, x.kind, x.marker.start, x.marker.end, x.target, x.prop.built as DtProp | undefined);

@@ -36,17 +36,22 @@ export interface MapMark {
 export const K_COPY = 0;
 export const K_EXPANSION = 1;
 
+// Segments live in typed arrays (grown by doubling): 4 bytes a field instead of an 8-byte
+// JS array slot, off the JS heap (the garbage collector neither scans nor copies them), and a
+// resumed run copies a prefix with one memcpy (macro-heavy boards have ~50k segments).
 export class SourceMapBuilder {
-  outStart: number[] = [];
-  file: number[] = [];
-  srcStart: number[] = [];
+  /** Number of segments. */
+  n = 0;
+  outStart = new Int32Array(256);
+  file = new Int32Array(256);
+  srcStart = new Int32Array(256);
   /** copy: bytes mirrored exactly; expansion: end offset of the invocation in the file. */
-  srcEnd: number[] = [];
-  kind: number[] = [];
+  srcEnd = new Int32Array(256);
+  kind = new Uint8Array(256);
 
   /** Records that the token at output offset `out` is a copy of file[fid] at [o, e). */
   copy(out: number, fid: number, o: number, e: number): void {
-    const n = this.kind.length - 1;
+    const n = this.n - 1;
     if (n >= 0 && this.kind[n] === K_COPY && this.file[n] === fid && out - this.outStart[n] === o - this.srcStart[n]) {
       if (e > this.srcEnd[n]) this.srcEnd[n] = e;
       return;
@@ -56,7 +61,7 @@ export class SourceMapBuilder {
 
   /** Records that output from `out` comes from the macro invocation at file[fid] [o, e). */
   expansion(out: number, fid: number, o: number, e: number): void {
-    const n = this.kind.length - 1;
+    const n = this.n - 1;
     if (n >= 0 && this.kind[n] === K_EXPANSION && this.file[n] === fid && this.srcStart[n] === o) {
       if (e > this.srcEnd[n]) this.srcEnd[n] = e;
       return;
@@ -66,25 +71,35 @@ export class SourceMapBuilder {
 
   private push(out: number, fid: number, o: number, e: number, k: number): void {
     // A later segment starting at the same output offset replaces an empty one.
-    const n = this.kind.length - 1;
-    if (n >= 0 && this.outStart[n] === out) {
-      this.file[n] = fid;
-      this.srcStart[n] = o;
-      this.srcEnd[n] = e;
-      this.kind[n] = k;
-      return;
+    let n = this.n - 1;
+    if (n < 0 || this.outStart[n] !== out) {
+      n = this.n++;
+      if (n === this.kind.length) this.grow(n * 2);
     }
-    this.outStart.push(out);
-    this.file.push(fid);
-    this.srcStart.push(o);
-    this.srcEnd.push(e);
-    this.kind.push(k);
+    this.outStart[n] = out;
+    this.file[n] = fid;
+    this.srcStart[n] = o;
+    this.srcEnd[n] = e;
+    this.kind[n] = k;
+  }
+
+  private grow(cap: number): void {
+    const g = <T extends Int32Array | Uint8Array>(a: T): T => {
+      const b = new (a.constructor as new (n: number) => T)(cap);
+      b.set(a.subarray(0, Math.min(a.length, cap)));
+      return b;
+    };
+    this.outStart = g(this.outStart);
+    this.file = g(this.file);
+    this.srcStart = g(this.srcStart);
+    this.srcEnd = g(this.srcEnd);
+    this.kind = g(this.kind);
   }
 
   /** The segment count and the last segment, which later calls may still change in place
    * (resume.ts restores a builder from a later one with these). */
   mark(): MapMark {
-    const n = this.kind.length - 1;
+    const n = this.n - 1;
     return n < 0 ? { n: 0, outStart: 0, file: 0, srcStart: 0, srcEnd: 0, kind: 0 } : { n: n + 1, outStart: this.outStart[n], file: this.file[n], srcStart: this.srcStart[n], srcEnd: this.srcEnd[n], kind: this.kind[n] };
   }
 
@@ -92,11 +107,13 @@ export class SourceMapBuilder {
   static restore(later: SourceMapBuilder, m: MapMark): SourceMapBuilder {
     const b = new SourceMapBuilder();
     const n = m.n;
-    b.outStart = later.outStart.slice(0, n);
-    b.file = later.file.slice(0, n);
-    b.srcStart = later.srcStart.slice(0, n);
-    b.srcEnd = later.srcEnd.slice(0, n);
-    b.kind = later.kind.slice(0, n);
+    b.n = n;
+    const cap = Math.max(256, n + (n >> 1));
+    b.outStart = copyPrefix(later.outStart, n, cap);
+    b.file = copyPrefix(later.file, n, cap);
+    b.srcStart = copyPrefix(later.srcStart, n, cap);
+    b.srcEnd = copyPrefix(later.srcEnd, n, cap);
+    b.kind = copyPrefix(later.kind, n, cap);
     if (n > 0) {
       b.outStart[n - 1] = m.outStart;
       b.file[n - 1] = m.file;
@@ -112,6 +129,12 @@ export class SourceMapBuilder {
   }
 }
 
+function copyPrefix<T extends Int32Array | Uint8Array>(a: T, n: number, cap: number): T {
+  const b = new (a.constructor as new (n: number) => T)(cap);
+  b.set(a.subarray(0, n));
+  return b;
+}
+
 export class SourceMapImpl implements SourceMap {
   private inverse = new Map<number, { src: number[]; seg: number[] }>();
   private fileIds = new Map<string, number>();
@@ -122,16 +145,16 @@ export class SourceMapImpl implements SourceMap {
   }
 
   get segmentCount(): number {
-    return this.s.kind.length;
+    return this.s.n;
   }
 
   /** Index of the segment containing output offset `off`, or -1. */
   segmentAt(off: number): number {
     const a = this.s.outStart;
-    if (off < 0 || off >= this.outLength || a.length === 0) return -1;
+    if (off < 0 || off >= this.outLength || this.s.n === 0) return -1;
     if (off < a[0]) return 0; // leading white space belongs to the first token
     let lo = 0;
-    let hi = a.length - 1;
+    let hi = this.s.n - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
       if (a[mid] <= off) lo = mid;
@@ -188,7 +211,7 @@ export class SourceMapImpl implements SourceMap {
     let idx = this.inverse.get(fid);
     if (!idx) {
       const seg: number[] = [];
-      for (let i = 0; i < this.s.kind.length; i++) if (this.s.kind[i] === K_COPY && this.s.file[i] === fid) seg.push(i);
+      for (let i = 0; i < this.s.n; i++) if (this.s.kind[i] === K_COPY && this.s.file[i] === fid) seg.push(i);
       seg.sort((x, y) => this.s.srcStart[x] - this.s.srcStart[y]);
       idx = { src: seg.map((i) => this.s.srcStart[i]), seg };
       this.inverse.set(fid, idx);
@@ -217,7 +240,7 @@ export class SourceMapImpl implements SourceMap {
 
   /** A position inside a macro invocation maps to the start of its expansion. */
   private expansionCovering(fid: number, off: number): number | undefined {
-    for (let i = 0; i < this.s.kind.length; i++) {
+    for (let i = 0; i < this.s.n; i++) {
       if (this.s.kind[i] === K_EXPANSION && this.s.file[i] === fid && this.s.srcStart[i] <= off && off < this.s.srcEnd[i]) return this.s.outStart[i];
     }
     return undefined;
