@@ -63,16 +63,21 @@ export async function startServer(opts: { root?: string; settings?: Record<strin
   const notifications: { method: string; params: unknown }[] = [];
   const logs: string[] = [];
   const versions = new Map<string, number>();
+  // waitFor re-checks as soon as a notification arrives (latencies are not rounded to its poll).
+  const wakers = new Set<() => void>();
+  const wake = (): void => { for (const w of wakers) w(); };
   proc.stderr!.on('data', (d) => logs.push(String(d)));
   conn.onNotification(PublishDiagnosticsNotification.type, (p) => {
     const list = diagnostics.get(p.uri) ?? [];
     list.push(p);
     diagnostics.set(p.uri, list);
+    wake();
   });
   for (const method of ['window/logMessage', 'window/showMessage', 'dtmem/analyzed']) {
     conn.onNotification(method, (params: unknown) => {
       notifications.push({ method, params });
       if (method === 'window/logMessage') logs.push((params as { message: string }).message);
+      wake();
     });
   }
   let settings = opts.settings ?? {};
@@ -116,7 +121,11 @@ export async function startServer(opts: { root?: string; settings?: Record<strin
         const v = f();
         if (v) return v as never;
         if (Date.now() > end) throw new Error(`timed out waiting for ${what}\nserver log:\n${logs.slice(-20).join('\n')}`);
-        await new Promise((r) => setTimeout(r, 20));
+        await new Promise<void>((r) => {
+          const done = (): void => { clearTimeout(t); wakers.delete(done); r(); };
+          const t = setTimeout(done, 20);
+          wakers.add(done);
+        });
       }
     },
     async stop() {
