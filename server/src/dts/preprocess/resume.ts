@@ -6,7 +6,8 @@
 // as a length of the finished text, the macro table by reference (copy-on-write: the engine copies
 // it before the next #define/#undef). The next run for the same board and options restores the
 // last checkpoint before the first changed character of the entry file, provided every file read
-// before that checkpoint still has the same content, and preprocesses only the rest. The result
+// before that checkpoint still has the same content (its FileSystem.version token when the file
+// system has them, else its text), and preprocesses only the rest. The result
 // is the same as a full run's: cpp's state at the start of a line depends only on the text before.
 
 import type { Finding } from '../tree.js';
