@@ -6,6 +6,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { analyzeBoard, includeSetupFor } from '../../server/src/analyze.js';
+import { analysisFacts } from '../analysis_facts.js';
 import { compile, compileText } from '../../server/src/dts/frontend.js';
 import { nodeFileSystem, type FileSystem } from '../../server/src/dts/preprocess/index.js';
 import type { Finding, SourceRange } from '../../server/src/dts/tree.js';
@@ -113,6 +114,11 @@ export function runCase(c: FuzzCase): CaseResult {
   }
   const a = guarded('analyzeBoard', problems, () => analyzeBoard(c.entry, { fs, bootargs: c.bootargs }), slow);
   if (a) checkFindings(fs, 'analyzeBoard', a.findings, problems);
+  // The editor's path: the case as an edit of the board on disk, re-analysed from the previous
+  // analysis (preprocessor resume, statement reuse, simulation reuse) must say the same.
+  const before = guarded('analyzeBoard (before the edit)', problems, () => analyzeBoard(c.entry, { bootargs: c.bootargs }), slow);
+  const after = before && guarded('analyzeBoard (previous)', problems, () => analyzeBoard(c.entry, { fs, bootargs: c.bootargs, previous: before }), slow);
+  if (a && after && analysisFacts(after) !== analysisFacts(a)) problems.push('analyzeBoard with the previous analysis differs from a fresh analysis');
   const ms = performance.now() - t0;
   gc();
   const heap = process.memoryUsage().heapUsed;

@@ -8,9 +8,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { analyzeBoard, initAnalysis, type Analysis } from '../../server/src/analyze.js';
-import { canonicalDump } from '../../server/src/dts/frontend.js';
-import { simResultToJson } from '../../server/src/sim/json.js';
+import { analyzeBoard, initAnalysis } from '../../server/src/analyze.js';
+import { analysisFacts as facts } from '../analysis_facts.js';
 import { nodeFileSystem, type FileSystem } from '../../server/src/dts/preprocess/index.js';
 import { prng } from '../prng.js';
 import { CORPUS } from '../shared_dir.js';
@@ -22,18 +21,6 @@ const BOARDS = [
   'arch/arm/boot/dts/nvidia/tegra124-nyan-big-fhd.dts',
   'arch/arm64/boot/dts/rockchip/rk3399-rockpro64.dts',
 ].filter((b) => existsSync(path.join(LINUX, b)));
-
-const json = (x: unknown): string => JSON.stringify(x, (_k, v: unknown) => (typeof v === 'bigint' ? `0x${v.toString(16)}` : v instanceof Uint8Array ? Buffer.from(v).toString('hex') : v));
-
-/** What an analysis says, as plain data. */
-function facts(a: Analysis): string {
-  return json({
-    tree: canonicalDump(a.compile.tree),
-    findings: a.findings.map((f) => ({ code: f.code, severity: f.severity, message: f.message, range: f.range, related: f.related })),
-    sim: a.sim ? simResultToJson(a.sim) : null,
-    arch: a.arch,
-  });
-}
 
 function edit(text: string, rnd: () => number): string {
   const lines = text.split('\n');
