@@ -15,29 +15,12 @@
 // Run: node --import tsx bench/analysis.ts [--runs N] [--json]
 import path from 'node:path';
 import { analyzeBoard, initAnalysis, type Analysis } from '../server/src/analyze.js';
-import { clearLexCache, nodeFileSystem, type FileSystem } from '../server/src/dts/preprocess/index.js';
-import { LINUX, bigBoards, cppDtc, dtcVersion, emitJson, hasDtc, median, ms } from './util.js';
+import { clearLexCache } from '../server/src/dts/preprocess/index.js';
+import { LINUX, bigBoards, cppDtc, dtcVersion, editingFs, emitJson, hasDtc, median, ms } from './util.js';
 
 const argRuns = process.argv.indexOf('--runs');
 const RUNS = argRuns > 0 ? Number(process.argv[argRuns + 1]) : 9;
 const WARMUP = 10;
-
-/** The real files, the board with one inserted line when `edit` is set. */
-function editingFs(abs: string, edit: () => number | undefined): FileSystem {
-  return {
-    readFile: (p) => {
-      const t = nodeFileSystem.readFile(p);
-      const n = edit();
-      if (p !== abs || t === undefined || n === undefined) return t;
-      const m = /^\/ \{[^\n]*\n/m.exec(t);
-      const line = `\tdtmem-bench = <${n}>;\n`;
-      return m ? t.slice(0, m.index + m[0].length) + line + t.slice(m.index + m[0].length) : `${t}\n/ {\n${line}};\n`;
-    },
-    // As the language server's overlay: the edited buffer has its own version, other files the
-    // disk's token (a resumed run checks them without reading them again).
-    version: (p) => (p === abs ? `edit:${edit() ?? 'disk'}:${nodeFileSystem.version!(p)}` : nodeFileSystem.version!(p)),
-  };
-}
 
 interface Row { board: string; cold: number; warm: number; edit: number; cppDtc: number; dtcOk: boolean; findings: number; split: string }
 

@@ -12,31 +12,14 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { clearLexCache, nodeFileSystem, preprocess, type FileSystem, type PreprocessResult } from '../server/src/dts/preprocess/index.js';
+import { clearLexCache, nodeFileSystem, preprocess, type PreprocessResult } from '../server/src/dts/preprocess/index.js';
 import { kbuildIncludeSetup } from '../server/src/dts/kernel_tree.js';
+import { editingFs, median } from './util.js';
 
 const CORPUS = join(__dirname, '../../shared/corpus');
 const TREE = join(CORPUS, 'linux-6.12');
 const RUNS = Number(process.env.RUNS ?? 15);
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
-
-/** The real files, the board with one line inserted after `/ {` when `edit()` gives a number. */
-function editingFs(abs: string, edit: () => number | undefined): FileSystem {
-  return {
-    readFile: (p) => {
-      const t = nodeFileSystem.readFile(p);
-      const n = edit();
-      if (p !== abs || t === undefined || n === undefined) return t;
-      const m = /^\/ \{[^\n]*\n/m.exec(t);
-      const line = `\tdtmem-bench = <${n}>;\n`;
-      return m ? t.slice(0, m.index + m[0].length) + line + t.slice(m.index + m[0].length) : `${t}\n/ {\n${line}};\n`;
-    },
-  };
-}
 
 const prefix = mkdtempSync(join(tmpdir(), 'dtmem-prefixes-'));
 for (const line of readFileSync(join(TREE, 'INCLUDE-PREFIXES.txt'), 'utf8').split('\n')) {

@@ -11,6 +11,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CORPUS, LINUX, includePrefixDir } from '../test/corpus/cpp-helper.js';
+import { nodeFileSystem, type FileSystem } from '../server/src/dts/preprocess/index.js';
 
 export { CORPUS, LINUX };
 
@@ -121,3 +122,22 @@ export function emitJson(bench: string, rows: Record<string, number | string | b
 }
 
 export const ms = (x: number): string => x.toFixed(1).padStart(7);
+
+/** The real files, the board `abs` with one property line inserted after its `/ {` line when
+ * `edit()` gives a number (the benches' one-line edit), with version tokens as the language
+ * server's overlay has them. */
+export function editingFs(abs: string, edit: () => number | undefined): FileSystem {
+  return {
+    readFile: (p) => {
+      const t = nodeFileSystem.readFile(p);
+      const n = edit();
+      if (p !== abs || t === undefined || n === undefined) return t;
+      const m = /^\/ \{[^\n]*\n/m.exec(t);
+      const line = `\tdtmem-bench = <${n}>;\n`;
+      return m ? t.slice(0, m.index + m[0].length) + line + t.slice(m.index + m[0].length) : `${t}\n/ {\n${line}};\n`;
+    },
+    // As the language server's overlay: the edited buffer has its own version, other files the
+    // disk's token (a resumed run checks them without reading them again).
+    version: (p) => (p === abs ? `edit:${edit() ?? 'disk'}:${nodeFileSystem.version!(p)}` : nodeFileSystem.version!(p)),
+  };
+}

@@ -9,7 +9,7 @@ import { kbuildIncludeSetup } from './dts/kernel_tree.js';
 import { readStrings, readU32, type DtTree } from './dts/tree.js';
 import { simulate, type SimulateOptions } from './sim/simulate.js';
 import { rebaseSim, simInputKey } from './sim/reuse.js';
-import { dtbSize } from './dts/fdt.js';
+import { dtbSizeOrZero } from './dts/fdt.js';
 import { resolveProfile, type Arch, type Profile, type ProfileOverrides } from './sim/profile.js';
 import type { SimResult } from './sim/types.js';
 import { assumeRam, runRules, SIM_FINDINGS_COVERED_BY_RULES, type RuleFinding } from './rules/index.js';
@@ -55,14 +55,6 @@ export interface Analysis {
    * analysis can reuse it. */
   simKey?: string;
   simTree?: DtTree;
-}
-
-function safeDtbSize(tree: DtTree): number {
-  try {
-    return dtbSize(tree);
-  } catch {
-    return 0;
-  }
 }
 
 /** Loads the tree-sitter wasm once; call before analyzeBoard. */
@@ -126,7 +118,7 @@ export function analyzeBoard(entry: string, opts: AnalyzeOptions = {}): Analysis
   if (arch) {
     // The DTB size (fdt_totalsize, which the kernel reserves) is computed once for the key and
     // the simulation.
-    const simOpts: SimulateOptions = { arch, bootargs: opts.bootargs || undefined, overrides: opts.overrides, ...(opts.memory ? { memory: opts.memory } : {}), dtbSize: safeDtbSize(ram.tree) };
+    const simOpts: SimulateOptions = { arch, bootargs: opts.bootargs || undefined, overrides: opts.overrides, ...(opts.memory ? { memory: opts.memory } : {}), dtbSize: dtbSizeOrZero(ram.tree) };
     // Re-simulate only when something the boot path reads changed (sim/reuse.ts): the previous
     // result, re-pointed at this tree's nodes, is the same outcome.
     const key = simInputKey(ram.tree, simOpts);

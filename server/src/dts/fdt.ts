@@ -91,6 +91,15 @@ export function dtbSize(tree: DtTree): number {
   return HEADER_SIZE + rsv + st + stringsSize(names);
 }
 
+/** dtbSize, or 0 for a tree that cannot be flattened (the simulator then reserves no DTB). */
+export function dtbSizeOrZero(tree: DtTree): number {
+  try {
+    return dtbSize(tree);
+  } catch {
+    return 0;
+  }
+}
+
 /** Flattens the tree (dtc -O dtb layout, version 17). */
 export function writeDtb(tree: DtTree, bootCpuid = 0): Uint8Array {
   const strings = new StringTable();

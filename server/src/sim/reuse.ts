@@ -6,7 +6,7 @@
 // strings all of that together with the options; rebaseSim points an old result's nodes and
 // finding ranges at the new tree, so an unrelated one-line edit costs a key, not a boot.
 import { childByName, getProp, readString, type DtNode, type DtProp, type DtTree, type Finding, type SourceRange } from '../dts/tree.js';
-import { dtbSize } from '../dts/fdt.js';
+import { dtbSizeOrZero } from '../dts/fdt.js';
 import { resolveProfile } from './profile.js';
 import { unflattenSize as arm64UnflattenSize } from './mem_init.js';
 import { aliasAllocSizes, unflattenSize as armUnflattenSize } from './arm/unflatten.js';
@@ -93,15 +93,7 @@ export function simInputKey(tree: DtTree, opts: SimulateOptions): string {
   out.push(options);
 
   // whole-tree quantities, computed by the simulator's own functions
-  let dtb = opts.dtbSize;
-  if (dtb === undefined) {
-    try {
-      dtb = dtbSize(tree);
-    } catch {
-      dtb = 0;
-    }
-  }
-  out.push(`dtb ${dtb}`);
+  out.push(`dtb ${opts.dtbSize ?? dtbSizeOrZero(tree)}`);
   const profile = resolveProfile(opts.arch, opts.overrides);
   if (opts.arch === 'arm64') {
     const a = profile.arm64!;

@@ -2,7 +2,7 @@
 // profile, then runs the arch's boot path (setup_arch .. mem_init). arm64 is sim/arm64; the
 // 32-bit arm paths are sim/arm (the arm32 engineer's armSetupArch).
 import type { DtTree, Finding } from '../dts/tree.js';
-import { dtbSize } from '../dts/fdt.js';
+import { dtbSizeOrZero } from '../dts/fdt.js';
 import { parseBootArgs } from './bootargs.js';
 import { scanChosen } from './fdt_scan.js';
 import { Memblock } from './memblock.js';
@@ -69,15 +69,7 @@ export function createContext(tree: DtTree, opts: SimulateOptions, dtbSize: bigi
 /** Simulates the boot of `tree` up to mem_init's `Memory:` line. Never throws: internal errors
  * become a `sim-internal` finding. */
 export function simulate(tree: DtTree, opts: SimulateOptions): SimResult {
-  let dtb = opts.dtbSize;
-  if (dtb === undefined) {
-    try {
-      dtb = dtbSize(tree);
-    } catch {
-      dtb = 0;
-    }
-  }
-  const ctx = createContext(tree, opts, BigInt(dtb ?? 0));
+  const ctx = createContext(tree, opts, BigInt(opts.dtbSize ?? dtbSizeOrZero(tree)));
   const path = archPaths[opts.arch];
   if (!path) {
     ctx.findings.push({ severity: 'info', code: 'sim-not-modelled', message: `The ${opts.arch} boot path is not modelled yet: no memory simulation for this profile.` } as Finding);
