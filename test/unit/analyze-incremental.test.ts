@@ -3,7 +3,8 @@
 // give exactly what a fresh analysis of the same text gives: the flattened tree, every finding
 // with its range, and the simulation's facts. Seeded edits of corpus board files through an
 // in-memory file system: property lines inserted, values changed in place (same length, so the
-// simulation is reused), lines deleted, a reserved-memory region added, broken syntax.
+// simulation is reused), lines deleted, a reserved-memory region added, broken syntax, a re-save
+// without change, a comment that grows before a token (same expanded text, other columns).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
@@ -26,7 +27,13 @@ function edit(text: string, rnd: () => number): string {
   const lines = text.split('\n');
   const body = lines.findIndex((l) => /^\/ \{/.test(l));
   const at = body + 1 + Math.floor(rnd() * Math.max(1, lines.length - body - 2));
-  switch (Math.floor(rnd() * 5)) {
+  switch (Math.floor(rnd() * 7)) {
+    case 5: break; // no change: a re-save
+    case 6: { // a comment grows before a token: the same expanded text, other columns
+      const i = lines.findIndex((l, k) => k >= at && /^\t+[a-z#]/.test(l));
+      if (i >= 0) lines[i] = lines[i].replace(/^(\t+)(\/\*p+\*\/ )?/, (_m, tabs: string, c?: string) => `${tabs}/*${'p'.repeat((c?.length ?? 4) - 3)}*/ `);
+      break;
+    }
     case 0: lines.splice(at, 0, `\tdtmem-test = <${Math.floor(rnd() * 1e6)}>;`); break;
     case 1: { // a digit changed in place: same DTB size, the simulation can be reused
       const i = lines.findIndex((l, k) => k >= at && /<0x[0-9a-f]+>/.test(l));
@@ -66,4 +73,21 @@ test('an analysis that reuses the previous one equals a fresh analysis', async (
   // The reuse paths must really have been taken.
   assert.ok(resumed > runs / 2, `${resumed}/${runs} preprocessor runs resumed`);
   assert.ok(reusedSims > 0, `${reusedSims}/${runs} simulations reused`);
+});
+
+test('a re-analysis of the same expanded text mapped elsewhere (a longer comment) takes the new places', async () => {
+  await initAnalysis();
+  const abs = path.join(LINUX, 'arch/arm/boot/dts/ti/omap/am572x-idk.dts');
+  const base = readFileSync(abs, 'utf8');
+  const withComment = (pad: string): string => base.replace(/^\tmodel = /m, `\t/*${pad}*/ model = `);
+  let text = withComment('p');
+  const fs: FileSystem = { readFile: (p) => (p === abs ? text : nodeFileSystem.readFile(p)) };
+  const prev = analyzeBoard(abs, { fs });
+  text = withComment('pppp');
+  const next = analyzeBoard(abs, { fs, previous: prev });
+  assert.equal(next.compile.pre.text, prev.compile.pre.text, 'the comment leaves the expanded text as it was');
+  assert.equal(facts(next), facts(analyzeBoard(abs, { fs })));
+  // `model` after the comment moved three columns right.
+  const col = (a: typeof next) => a.compile.tree.root.props.find((p) => p.name === 'model')?.range?.start.col;
+  assert.equal(col(next), (col(prev) ?? NaN) + 3);
 });

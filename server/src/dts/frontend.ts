@@ -8,6 +8,8 @@ import { buildTree, type BuildResult } from './build.js';
 import { LinemarkerMap, type OffsetMap } from './srcmap.js';
 import type { DtsAst, ParseMark } from './ast.js';
 import { preprocess, type FileSystem, type PreprocessResult } from './preprocess/index.js';
+import { SourceMapImpl } from './preprocess/sourcemap.js';
+import type { Finding } from './tree.js';
 
 export { canonicalDump } from './canon.js';
 export { initParser, getParser } from './cst.js';
@@ -132,6 +134,10 @@ export interface CompileResult extends TextCompileResult {
 
 /** Preprocesses `entryPath` as kbuild does, then compiles it like dtc (after initParser() to use
  * tree-sitter; without it the native parser does everything). Never throws. */
+function sameFindings(a: Finding[], b: Finding[]): boolean {
+  return a.length === b.length && JSON.stringify(a) === JSON.stringify(b);
+}
+
 export function compile(entryPath: string, opts: CompileOptions): CompileResult {
   const t0 = performance.now();
   const pre = preprocess(entryPath, {
@@ -139,6 +145,12 @@ export function compile(entryPath: string, opts: CompileOptions): CompileResult 
     dtcIncludeDirs: opts.dtcIncludeDirs, defines: opts.defines, fs: opts.fs, ...(opts.previous ? { previous: opts.previous.pre } : {}),
   });
   const t1 = performance.now();
-  const r = compileText(pre.text, { map: pre.map, parser: opts.parser, file: entryPath, cacheKey: entryPath, ...(opts.previous ? { previous: opts.previous } : {}) });
+  const prev = opts.previous;
+  // Nothing changed for the compiler (a re-save, a touched include): the same text mapped to the
+  // same places with the same preprocessor findings compiles to the same result.
+  if (prev && prev.pre.text === pre.text && prev.pre.map instanceof SourceMapImpl && prev.pre.map.sameAs(pre.map) && sameFindings(prev.pre.findings, pre.findings)) {
+    return { ...prev, timings: { preprocess: t1 - t0, parse: 0, merge: 0 } };
+  }
+  const r = compileText(pre.text, { map: pre.map, parser: opts.parser, file: entryPath, cacheKey: entryPath, ...(prev ? { previous: prev } : {}) });
   return { ...r, findings: [...pre.findings, ...r.findings], pre, timings: { preprocess: t1 - t0, ...r.timings } };
 }

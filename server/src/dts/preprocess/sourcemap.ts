@@ -148,6 +148,20 @@ export class SourceMapImpl implements SourceMap {
     return this.s.n;
   }
 
+  /** True when `o` maps every offset exactly as this map does (same files, lines and segments). */
+  sameAs(o: SourceMap): boolean {
+    if (!(o instanceof SourceMapImpl) || o.outLength !== this.outLength || o.s.n !== this.s.n || o.files.length !== this.files.length) return false;
+    const n = this.s.n;
+    const eq = (a: Int32Array | Uint8Array, b: Int32Array | Uint8Array): boolean => Buffer.compare(
+      new Uint8Array(a.buffer, a.byteOffset, n * a.BYTES_PER_ELEMENT), new Uint8Array(b.buffer, b.byteOffset, n * b.BYTES_PER_ELEMENT)) === 0;
+    const a = this.s, b = o.s;
+    if (!eq(a.outStart, b.outStart) || !eq(a.file, b.file) || !eq(a.srcStart, b.srcStart) || !eq(a.srcEnd, b.srcEnd) || !eq(a.kind, b.kind)) return false;
+    return this.files.every((f, i) => {
+      const g = o.files[i];
+      return f.path === g.path && (f.lineStarts === g.lineStarts || (f.lineStarts.length === g.lineStarts.length && f.lineStarts.every((x, k) => x === g.lineStarts[k])));
+    });
+  }
+
   /** Index of the segment containing output offset `off`, or -1. */
   segmentAt(off: number): number {
     const a = this.s.outStart;
