@@ -109,7 +109,8 @@ class LabelDef extends Located {
 class Node implements DtNode {
   props: DtProp[] = [];
   children: DtNode[] = [];
-  labels: string[] = [];
+  /** The shared empty list until a label is added (most nodes have none). */
+  labels: string[] = EMPTY;
   #ranges: SourceRange[] | undefined = UNSET as unknown as SourceRange[];
   /** Name token offsets of every definition, [start, end, start, end, ...]. */
   readonly #names: number[];
@@ -157,7 +158,7 @@ export function buildTree(ast: DtsAst, map: OffsetMap): BuildResult {
     ln.built = node;
     for (const l of ln.labels) {
       if (l.deleted) continue;
-      node.labels.push(l.name);
+      (node.labels === EMPTY ? (node.labels = []) : node.labels).push(l.name);
       if (!labels.has(l.name)) labels.set(l.name, node);
     }
     if (ln.phandle && !phandles.has(ln.phandle)) phandles.set(ln.phandle, node);

@@ -47,19 +47,32 @@ export class LabelIndex {
   names(): IterableIterator<string> { return this.map.keys(); }
 }
 
-/** add_label: revive an existing (possibly deleted) label or prepend a new one. */
-export function addLabel(labels: LLabel[], name: string): void {
+/** The label list of the many nodes and properties without one: shared and frozen (one array
+ * less each per merge); addLabel returns a new list instead of changing it. */
+const NO_LABELS: LLabel[] = Object.freeze([]) as unknown as LLabel[];
+
+/** add_label: revive an existing (possibly deleted) label or prepend a new one; returns the list
+ * to keep (a new one when `labels` is the shared empty list). */
+export function addLabel(labels: LLabel[], name: string): LLabel[] {
   for (const l of labels) {
-    if (l.name === name) { l.deleted = false; return; }
+    if (l.name === name) { l.deleted = false; return labels; }
   }
+  if (labels === NO_LABELS) return [{ name, deleted: false }];
   labels.unshift({ name, deleted: false });
+  return labels;
+}
+
+function ownLabels(defs: { name: string }[]): LLabel[] {
+  if (defs.length === 0) return NO_LABELS;
+  const labels: LLabel[] = [];
+  for (const l of defs) if (!labels.some((x) => x.name === l.name)) labels.push({ name: l.name, deleted: false });
+  return labels;
 }
 
 /** build_node / build_property from one parsed definition (names included). */
 export function buildNode(def: NodeDef, index: LabelIndex, parent: LNode | null): LNode {
   // `a: b: x {}` adds b then a, each prepended: the list reads a, b. Duplicates collapse.
-  const labels: LLabel[] = [];
-  for (const l of def.labels) if (!labels.some((x) => x.name === l.name)) labels.push({ name: l.name, deleted: false });
+  const labels = ownLabels(def.labels);
   const node: LNode = {
     name: def.name, labels, props: [], children: [],
     parent, deleted: def.deleted, dead: false, omit: def.omit, referenced: false, phandle: 0, defs: [def], built: undefined,
@@ -71,8 +84,7 @@ export function buildNode(def: NodeDef, index: LabelIndex, parent: LNode | null)
 }
 
 function buildProp(def: PropDef): LProp {
-  const labels: LLabel[] = [];
-  for (const l of def.labels) if (!labels.some((x) => x.name === l.name)) labels.push({ name: l.name, deleted: false });
+  const labels = ownLabels(def.labels);
   return { name: def.name, labels, deleted: def.deleted, data: def.data, def, built: undefined };
 }
 
@@ -111,7 +123,7 @@ function firstNamed<T extends { name: string }>(cache: WeakMap<LNode, NameIndex<
 export function mergeNodes(old: LNode, neu: LNode, index: LabelIndex): void {
   old.deleted = false;
   for (const l of neu.labels) {
-    addLabel(old.labels, l.name);
+    old.labels = addLabel(old.labels, l.name);
     index.register(l.name, old);
   }
   for (const np of neu.props) {
@@ -122,7 +134,7 @@ export function mergeNodes(old: LNode, neu: LNode, index: LabelIndex): void {
     }
     const op = firstNamed(propIndex, old, old.props, np.name);
     if (op) {
-      for (const l of np.labels) addLabel(op.labels, l.name);
+      for (const l of np.labels) op.labels = addLabel(op.labels, l.name);
       op.data = np.data;
       op.def = np.def;
       op.deleted = false;

@@ -65,7 +65,7 @@ export function mergeAst(ast: DtsAst): MergeResult {
     }
     if (st.kind === 'extend') {
       if (st.label) {
-        addLabel(target.labels, st.label.name);
+        target.labels = addLabel(target.labels, st.label.name);
         index.register(st.label.name, target);
         fragmentLabels.push({ ...st.label, target });
       }
