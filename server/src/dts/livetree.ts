@@ -184,9 +184,13 @@ function byLabelWalk(node: LNode, label: string): LNode | undefined {
 
 /** get_node_by_label: the first live node in pre-order carrying a live label. */
 export function nodeByLabel(root: LNode, label: string, index: LabelIndex): LNode | undefined {
-  const hits = index.candidates(label).filter((n) => hasLiveLabel(n, label) && reachable(n, root));
-  if (hits.length <= 1) return hits[0];
-  return byLabelWalk(root, label);
+  let hit: LNode | undefined;
+  for (const n of index.candidates(label)) {
+    if (!hasLiveLabel(n, label) || !reachable(n, root)) continue;
+    if (hit) return byLabelWalk(root, label); // several: the first in pre-order wins
+    hit = n;
+  }
+  return hit;
 }
 
 /** get_node_by_path: components match full names (`name@unit`), live children only. */

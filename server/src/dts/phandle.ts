@@ -22,6 +22,14 @@ export interface FixupResult {
   values: Map<LProp, Uint8Array>;
 }
 
+/** Big-endian cell at `at` (no DataView per write: thousands of references per board). */
+function writeU32(v: Uint8Array, at: number, x: number): void {
+  v[at] = x >>> 24;
+  v[at + 1] = (x >>> 16) & 255;
+  v[at + 2] = (x >>> 8) & 255;
+  v[at + 3] = x & 255;
+}
+
 /** Live nodes in pre-order (for_each_child order), without recursion. */
 function liveNodes(root: LNode): LNode[] {
   const out: LNode[] = [];
@@ -144,12 +152,12 @@ export function runFixups(root: LNode, index: LabelIndex, plugin: boolean): Fixu
           used.set(next, target);
           if (!target.props.some((x) => !x.deleted && x.name === 'phandle')) {
             const d = new Uint8Array(4);
-            new DataView(d.buffer).setUint32(0, next);
+            writeU32(d, 0, next);
             const def = target.defs[0];
             target.props.push({ name: 'phandle', labels: [], deleted: false, data: { bytes: d, markers: [] }, def: { name: 'phandle', labels: [], deleted: false, data: { bytes: d, markers: [] }, start: def.nameStart, end: def.nameEnd, nameStart: def.nameStart, nameEnd: def.nameEnd } });
           }
         }
-        new DataView(v.buffer, v.byteOffset).setUint32(m.offset, target.phandle);
+        writeU32(v, m.offset, target.phandle);
         target.referenced = true;
       }
     }
