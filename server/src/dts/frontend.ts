@@ -132,12 +132,12 @@ export interface CompileResult extends TextCompileResult {
   timings: { preprocess: number; parse: number; merge: number };
 }
 
-/** Preprocesses `entryPath` as kbuild does, then compiles it like dtc (after initParser() to use
- * tree-sitter; without it the native parser does everything). Never throws. */
 function sameFindings(a: Finding[], b: Finding[]): boolean {
   return a.length === b.length && JSON.stringify(a) === JSON.stringify(b);
 }
 
+/** Preprocesses `entryPath` as kbuild does, then compiles it like dtc (after initParser() to use
+ * tree-sitter; without it the native parser does everything). Never throws. */
 export function compile(entryPath: string, opts: CompileOptions): CompileResult {
   const t0 = performance.now();
   const pre = preprocess(entryPath, {
