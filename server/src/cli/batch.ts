@@ -16,7 +16,7 @@ import { checkOne, type BoardOutcome } from './batch_core.js';
 import type { CheckOptions } from './check.js';
 import { ConfigError, expandConfig } from './config.js';
 import { expandGlob, isGlob } from './glob.js';
-import { includeDirArg } from './args.js';
+import { archOrAuto, Argv, UsageError } from './args.js';
 
 export type { BoardOutcome } from './batch_core.js';
 
@@ -190,45 +190,34 @@ export async function run(argv: string[], io: Io = { out: process.stdout, err: p
   let withInfo = false;
   let jobs: number | undefined;
   let progress: boolean | undefined;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    const val = () => {
-      const v = args[++i];
-      if (v === undefined) throw new Error(`${a} needs a value`);
-      return v;
-    };
-    try {
-      if (a === '--arch') {
-        const v = val();
-        if (!['auto', 'arm', 'arm-lpae', 'arm64'].includes(v)) throw new Error(`unknown arch '${v}'`);
-        opts.arch = v as CheckOptions['arch'];
-      } else if (a === '--bootargs') opts.bootargs = val();
-      else if (a === '--format') {
-        const v = val();
-        if (v !== 'text' && v !== 'json' && v !== 'sarif') throw new Error(`unknown format '${v}'`);
+  const cl = new Argv(args);
+  try {
+    while (cl.next()) {
+      const a = cl.arg;
+      let v: string | undefined;
+      if ((v = cl.value('--arch')) !== undefined) opts.arch = archOrAuto(v);
+      else if ((v = cl.value('--bootargs')) !== undefined) opts.bootargs = v;
+      else if ((v = cl.value('--format')) !== undefined) {
+        if (v !== 'text' && v !== 'json' && v !== 'sarif') throw new UsageError(`unknown format '${v}'`);
         format = v;
-      } else if (includeDirArg(args, i)) {
-        const inc = includeDirArg(args, i)!;
-        if (!inc.dir) throw new Error(`${a} needs a value`);
-        opts.includeDirs.push(inc.dir);
-        i = inc.last;
-      }
+      } else if ((v = cl.includeDir()) !== undefined) opts.includeDirs.push(v);
       else if (a === '--info') withInfo = true;
-      else if (a === '-j' || a === '--jobs' || /^-j\d+$/.test(a)) {
-        const v = Number(a.length > 2 && a.startsWith('-j') ? a.slice(2) : val());
-        if (!Number.isInteger(v) || v < 1 || v > 256) throw new Error(`${a} wants a number of workers from 1 to 256`);
-        jobs = v;
+      else if ((v = /^-j\d+$/.test(a) ? a.slice(2) : cl.value('-j') ?? cl.value('--jobs')) !== undefined) {
+        const n = Number(v);
+        if (!Number.isInteger(n) || n < 1 || n > 256) throw new UsageError(`${a} wants a number of workers from 1 to 256`);
+        jobs = n;
       } else if (a === '--progress') progress = true;
       else if (a === '--no-progress') progress = false;
       else if (a === '-h' || a === '--help') {
         io.out.write(usage);
         return 0;
-      } else if (a.startsWith('-')) throw new Error(`unexpected argument '${a}'`);
+      } else if (a.startsWith('-')) throw new UsageError(`unexpected argument '${a}'`);
       else patterns.push(a);
-    } catch (e) {
-      io.err.write(`dtmem check: ${e instanceof Error ? e.message : String(e)}\n${usage}`);
-      return 2;
     }
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    io.err.write(`dtmem check: ${e.message}\n${usage}`);
+    return 2;
   }
   const boards: string[] = [];
   let unmatched = false;

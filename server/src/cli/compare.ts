@@ -14,7 +14,7 @@ import type { Arch } from '../sim/profile.js';
 import { simulate } from '../sim/simulate.js';
 import { formatFinding } from './flatten.js';
 import { loadBoard } from './load_board.js';
-import { includeDirArg } from './args.js';
+import { Argv, UsageError } from './args.js';
 
 const usage = 'usage: dtmem compare BOARD.dts|BOARD.dtb BOOT.LOG [--arch arm|arm-lpae|arm64] [--bootargs "..."] [--format text|json] [--no-memblock] [-I dir]...\n';
 const ARCHES: Arch[] = ['arm', 'arm-lpae', 'arm64'];
@@ -70,25 +70,25 @@ export async function run(args: string[]): Promise<number> {
   let format = 'text';
   let memblock = true;
   const dirs: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (a === '--arch') arch = args[++i] as Arch;
-    else if (a.startsWith('--arch=')) arch = a.slice(7) as Arch;
-    else if (a === '--bootargs') bootargs = args[++i] ?? '';
-    else if (a.startsWith('--bootargs=')) bootargs = a.slice(11);
-    else if (a === '--format') format = args[++i] ?? '';
-    else if (a.startsWith('--format=')) format = a.slice(9);
-    else if (a === '--json') format = 'json';
-    else if (a === '--no-memblock') memblock = false;
-    else if (includeDirArg(args, i)) {
-      const inc = includeDirArg(args, i)!;
-      if (!inc.dir) { process.stderr.write(usage); return 2; }
-      dirs.push(inc.dir);
-      i = inc.last;
+  const argv = new Argv(args);
+  try {
+    while (argv.next()) {
+      const a = argv.arg;
+      let v: string | undefined;
+      if ((v = argv.value('--arch')) !== undefined) arch = v as Arch;
+      else if ((v = argv.value('--bootargs')) !== undefined) bootargs = v;
+      else if ((v = argv.value('--format')) !== undefined) format = v;
+      else if (a === '--json') format = 'json';
+      else if (a === '--no-memblock') memblock = false;
+      else if ((v = argv.includeDir()) !== undefined) dirs.push(v);
+      else if (a === '-h' || a === '--help') { process.stdout.write(usage); return 0; }
+      else if (a.startsWith('-') || files.length === 2) throw new UsageError(`unexpected argument '${a}'`);
+      else files.push(path.resolve(a));
     }
-    else if (a === '-h' || a === '--help') { process.stdout.write(usage); return 0; }
-    else if (a.startsWith('-') || files.length === 2) { process.stderr.write(`dtmem compare: unexpected argument '${a}'\n${usage}`); return 2; }
-    else files.push(path.resolve(a));
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    process.stderr.write(`dtmem compare: ${e.message}\n${usage}`);
+    return 2;
   }
   if (files.length !== 2 || (format !== 'text' && format !== 'json')) { process.stderr.write(usage); return 2; }
   const [board, logFile] = files as [string, string];

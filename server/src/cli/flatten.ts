@@ -9,7 +9,7 @@ import { kbuildIncludeSetup } from '../dts/kernel_tree.js';
 import { nodeFileSystem } from '../dts/preprocess/index.js';
 import { printDts } from '../dts/print.js';
 import type { Finding } from '../dts/tree.js';
-import { includeDirArg } from './args.js';
+import { Argv, UsageError } from './args.js';
 
 const usage = 'usage: dtmem flatten BOARD.dts [-I dir]... [--canonical|--canonical-nophandle]\n';
 
@@ -24,18 +24,22 @@ export async function run(args: string[]): Promise<number> {
   let board: string | undefined;
   const dirs: string[] = [];
   let mode: 'dts' | 'canonical' | 'canonical-nophandle' = 'dts';
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    const inc = includeDirArg(args, i);
-    if (inc) {
-      if (!inc.dir) { process.stderr.write(usage); return 2; }
-      dirs.push(inc.dir);
-      i = inc.last;
-    } else if (a === '--canonical') mode = 'canonical';
-    else if (a === '--canonical-nophandle') mode = 'canonical-nophandle';
-    else if (a === '-h' || a === '--help') { process.stdout.write(usage); return 0; }
-    else if (a.startsWith('-') || board) { process.stderr.write(`dtmem flatten: unexpected argument '${a}'\n${usage}`); return 2; }
-    else board = path.resolve(a);
+  const argv = new Argv(args);
+  try {
+    while (argv.next()) {
+      const a = argv.arg;
+      const dir = argv.includeDir();
+      if (dir) dirs.push(dir);
+      else if (a === '--canonical') mode = 'canonical';
+      else if (a === '--canonical-nophandle') mode = 'canonical-nophandle';
+      else if (a === '-h' || a === '--help') { process.stdout.write(usage); return 0; }
+      else if (a.startsWith('-') || board) throw new UsageError(`unexpected argument '${a}'`);
+      else board = path.resolve(a);
+    }
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    process.stderr.write(`dtmem flatten: ${e.message}\n${usage}`);
+    return 2;
   }
   if (!board) { process.stderr.write(usage); return 2; }
   if (!nodeFileSystem.readFile(board)) {

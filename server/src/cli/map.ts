@@ -18,7 +18,7 @@ import { memoryMapSvg } from '../render/index.js';
 import type { Arch } from '../sim/profile.js';
 import { ConfigError, expandConfig } from './config.js';
 import type { Io } from './batch.js';
-import { includeDirArg } from './args.js';
+import { archOrAuto, Argv, UsageError } from './args.js';
 
 const usage = 'usage: dtmem map BOARD.dts [-o out.svg|out.png] [--arch auto|arm|arm-lpae|arm64] [--bootargs "..."] [-I dir]... [--config FILE.json] [--linear]\n';
 
@@ -96,36 +96,26 @@ export async function run(argv: string[], io: Io = { out: process.stdout, err: p
   let board: string | undefined;
   let out: string | undefined;
   const opts: MapOptions = { arch: 'auto', includeDirs: [] };
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    const val = () => {
-      const v = args[++i];
-      if (v === undefined) throw new Error(`${a} needs a value`);
-      return v;
-    };
-    try {
-      if (a === '-o' || a === '--output') out = val();
-      else if (a === '--arch') {
-        const v = val();
-        if (!['auto', 'arm', 'arm-lpae', 'arm64'].includes(v)) throw new Error(`unknown arch '${v}'`);
-        opts.arch = v as MapOptions['arch'];
-      } else if (a === '--bootargs') opts.bootargs = val();
-      else if (includeDirArg(args, i)) {
-        const inc = includeDirArg(args, i)!;
-        if (!inc.dir) throw new Error(`${a} needs a value`);
-        opts.includeDirs!.push(inc.dir);
-        i = inc.last;
-      }
+  const cl = new Argv(args);
+  try {
+    while (cl.next()) {
+      const a = cl.arg;
+      let v: string | undefined;
+      if ((v = cl.value('-o') ?? cl.value('--output')) !== undefined) out = v;
+      else if ((v = cl.value('--arch')) !== undefined) opts.arch = archOrAuto(v);
+      else if ((v = cl.value('--bootargs')) !== undefined) opts.bootargs = v;
+      else if ((v = cl.includeDir()) !== undefined) opts.includeDirs!.push(v);
       else if (a === '--linear') opts.mode = 'linear';
       else if (a === '-h' || a === '--help') {
         io.out.write(usage);
         return 0;
-      } else if (a.startsWith('-') || board) throw new Error(`unexpected argument '${a}'`);
+      } else if (a.startsWith('-') || board) throw new UsageError(`unexpected argument '${a}'`);
       else board = path.resolve(a);
-    } catch (e) {
-      io.err.write(`dtmem map: ${e instanceof Error ? e.message : String(e)}\n${usage}`);
-      return 2;
     }
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    io.err.write(`dtmem map: ${e.message}\n${usage}`);
+    return 2;
   }
   if (!board) {
     io.err.write(usage);

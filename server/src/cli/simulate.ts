@@ -14,7 +14,7 @@ import { formatFinding } from './flatten.js';
 import { loadBoard } from './load_board.js';
 import { detectArch } from '../analyze.js';
 import { formatSimLogText } from '../sim/log_format.js';
-import { includeDirArg } from './args.js';
+import { Argv, UsageError } from './args.js';
 
 const usage = 'usage: dtmem simulate BOARD.dts|BOARD.dtb --arch arm|arm-lpae|arm64 [--bootargs "..."] [--mem BASE:SIZE]... [--json|--format text|json|log] [--memblock-debug] [--trace] [-I dir]...\n';
 const ARCHES: Arch[] = ['arm', 'arm-lpae', 'arm64'];
@@ -45,39 +45,39 @@ export async function run(args: string[]): Promise<number> {
   let memblockDebug = false;
   const dirs: string[] = [];
   const memory: { base: bigint; size: bigint }[] = [];
-  const parseMem = (v: string | undefined): boolean => {
-    const m = /^(0x[0-9a-f]+|\d+):(\S+)$/i.exec(v ?? '');
+  const parseMem = (v: string): boolean => {
+    const m = /^(0x[0-9a-f]+|\d+):(\S+)$/i.exec(v);
     if (!m) return false;
     const size = memparse(m[2]!);
     if (size.end !== m[2]!.length) return false;
     memory.push({ base: BigInt(m[1]!), size: size.value });
     return true;
   };
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (a === '--arch') arch = args[++i] as Arch;
-    else if (a.startsWith('--arch=')) arch = a.slice(7) as Arch;
-    else if (a === '--bootargs') bootargs = args[++i] ?? '';
-    else if (a.startsWith('--bootargs=')) bootargs = a.slice(11);
-    else if (a === '--mem' || a.startsWith('--mem=')) {
-      if (!parseMem(a === '--mem' ? args[++i] : a.slice(6))) { process.stderr.write(`dtmem simulate: --mem wants BASE:SIZE (e.g. 0x80000000:2G)\n${usage}`); return 2; }
-    } else if (a === '--json') json = true;
-    else if (a === '--format' || a.startsWith('--format=')) {
-      const v = a === '--format' ? args[++i] : a.slice(9);
-      if (v !== 'text' && v !== 'json' && v !== 'log') { process.stderr.write(`dtmem simulate: --format wants text, json or log\n${usage}`); return 2; }
-      json = v === 'json';
-      log = v === 'log';
-    } else if (a === '--memblock-debug') { trace = true; memblockDebug = true; }
-    else if (a === '--trace') trace = true;
-    else if (includeDirArg(args, i)) {
-      const inc = includeDirArg(args, i)!;
-      if (!inc.dir) { process.stderr.write(usage); return 2; }
-      dirs.push(inc.dir);
-      i = inc.last;
+  const argv = new Argv(args);
+  try {
+    while (argv.next()) {
+      const a = argv.arg;
+      let v: string | undefined;
+      if ((v = argv.value('--arch')) !== undefined) arch = v as Arch;
+      else if ((v = argv.value('--bootargs')) !== undefined) bootargs = v;
+      else if ((v = argv.value('--mem')) !== undefined) {
+        if (!parseMem(v)) throw new UsageError('--mem wants BASE:SIZE (e.g. 0x80000000:2G)');
+      } else if (a === '--json') json = true;
+      else if ((v = argv.value('--format')) !== undefined) {
+        if (v !== 'text' && v !== 'json' && v !== 'log') throw new UsageError('--format wants text, json or log');
+        json = v === 'json';
+        log = v === 'log';
+      } else if (a === '--memblock-debug') { trace = true; memblockDebug = true; }
+      else if (a === '--trace') trace = true;
+      else if ((v = argv.includeDir()) !== undefined) dirs.push(v);
+      else if (a === '-h' || a === '--help') { process.stdout.write(usage); return 0; }
+      else if (a.startsWith('-') || board) throw new UsageError(`unexpected argument '${a}'`);
+      else board = path.resolve(a);
     }
-    else if (a === '-h' || a === '--help') { process.stdout.write(usage); return 0; }
-    else if (a.startsWith('-') || board) { process.stderr.write(`dtmem simulate: unexpected argument '${a}'\n${usage}`); return 2; }
-    else board = path.resolve(a);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    process.stderr.write(`dtmem simulate: ${e.message}\n${usage}`);
+    return 2;
   }
   if (!board) { process.stderr.write(usage); return 2; }
   if (arch && !ARCHES.includes(arch)) { process.stderr.write(`dtmem simulate: unknown arch '${arch}'\n${usage}`); return 2; }
