@@ -3,7 +3,7 @@
 // allocator (memblock_find_in_range_node top-down and bottom-up, memblock_alloc_range_nid,
 // memblock_alloc_internal's retry) and an event log in memblock=debug wording so a simulated
 // trace can be diffed line by line with a real boot's. The array primitives are in
-// memblock_regions.ts (re-exported here).
+// memblock_regions.ts and its types in memblock_types.ts (both re-exported here).
 import {
   countNew, freeRanges, freeRangesReverse, insertRange, isolateRange, mergeRegions, roundDown, roundUp,
   MEMBLOCK_HOTPLUG, MEMBLOCK_NOMAP, MEMBLOCK_NONE, type Region,
@@ -13,52 +13,8 @@ export {
   MEMBLOCK_NONE, MEMBLOCK_HOTPLUG, MEMBLOCK_MIRROR, MEMBLOCK_NOMAP, roundUp, roundDown, lowerBound, type Region, type FreeRange,
 } from './memblock_regions.js';
 
-export interface RegionSnapshot {
-  base: bigint;
-  size: bigint;
-  flags: number;
-  /** Who reserved (parts of) this region: kernel image, DTB, node path, default CMA, … */
-  owners: string[];
-}
-
-export type MemblockOp = 'add' | 'remove' | 'reserve' | 'phys_free' | 'alloc' | 'mark_nomap' | 'clear_nomap';
-
-export interface MemblockEvent {
-  op: MemblockOp;
-  /** For alloc: the kernel function that printed the request (memblock_alloc_try_nid, …). */
-  fn?: string;
-  base?: bigint;
-  size: bigint;
-  align?: bigint;
-  nid?: number;
-  from?: bigint;
-  maxAddr?: bigint;
-  caller: string;
-  /** For alloc: the address found, or null when it failed. */
-  result?: bigint | null;
-  owner?: string;
-  /** The memblock=debug line(s) the kernel prints (none for silent operations). */
-  lines: string[];
-}
-
-export interface MemblockOptions {
-  /** PHYS_ADDR_MAX (also MEMBLOCK_ALLOC_ANYWHERE). */
-  physMax: bigint;
-  pageSize: bigint;
-  /** Digits for %pa: 8 (32-bit phys_addr_t) or 16. */
-  paDigits: number;
-  /** memblock=debug: produce lines (events are always recorded). */
-  debug?: boolean;
-  /** Upper bound on recorded events (nothing may grow without bound). */
-  maxEvents?: number;
-  /** Caller string of the reserve that memblock_alloc_range_nid logs for each allocation. */
-  allocReserveCaller?: string;
-  /** Static array sizes: INIT_MEMBLOCK_REGIONS (memory) and INIT_MEMBLOCK_RESERVED_REGIONS. */
-  memoryMax?: number;
-  reservedMax?: number;
-  /** sizeof(struct memblock_region), for memblock_double_array's allocation. */
-  regionSize?: bigint;
-}
+export type { MemblockEvent, MemblockOp, MemblockOptions, RegionSnapshot } from './memblock_types.js';
+import type { MemblockEvent, MemblockOptions, RegionSnapshot } from './memblock_types.js';
 
 /** MEMBLOCK_ALLOC_ACCESSIBLE and MEMBLOCK_ALLOC_NOLEAKTRACE (end values that mean current_limit). */
 export const ALLOC_ACCESSIBLE = 0n;
