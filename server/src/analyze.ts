@@ -37,6 +37,9 @@ export interface AnalyzeOptions {
   /** The previous analysis of the same board with the same options (the editor's last run):
    * the front end resumes from its state before the edited text. */
   previous?: Analysis;
+  /** Keep what the next analysis of the board reuses (the simulation's input key) even without
+   * a `previous`: the editor's runs set it; one-shot runs (the CLI) do not pay for it. */
+  incremental?: boolean;
 }
 
 export interface Analysis {
@@ -120,12 +123,15 @@ export function analyzeBoard(entry: string, opts: AnalyzeOptions = {}): Analysis
     // the simulation.
     const simOpts: SimulateOptions = { arch, bootargs: opts.bootargs || undefined, overrides: opts.overrides, ...(opts.memory ? { memory: opts.memory } : {}), dtbSize: dtbSizeOrZero(ram.tree) };
     // Re-simulate only when something the boot path reads changed (sim/reuse.ts): the previous
-    // result, re-pointed at this tree's nodes, is the same outcome.
-    const key = simInputKey(ram.tree, simOpts);
-    const prev = previous?.sim && previous.simKey === key && previous.simTree ? rebaseSim(previous.sim, previous.simTree, ram.tree) : undefined;
+    // result, re-pointed at this tree's nodes, is the same outcome. The key costs whole-tree
+    // walks, so a one-shot analysis (the CLI) does not make one.
+    const key = opts.incremental || previous ? simInputKey(ram.tree, simOpts) : undefined;
+    const prev = key !== undefined && previous?.sim && previous.simKey === key && previous.simTree ? rebaseSim(previous.sim, previous.simTree, ram.tree) : undefined;
     out.sim = prev ?? simulate(ram.tree, simOpts);
-    out.simKey = key;
-    out.simTree = ram.tree;
+    if (key !== undefined) {
+      out.simKey = key;
+      out.simTree = ram.tree;
+    }
     out.findings.push(...out.sim.findings.filter((f) => !SIM_FINDINGS_COVERED_BY_RULES.has(f.code)));
   }
   const t2 = performance.now();

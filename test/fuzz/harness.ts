@@ -116,7 +116,7 @@ export function runCase(c: FuzzCase): CaseResult {
   if (a) checkFindings(fs, 'analyzeBoard', a.findings, problems);
   // The editor's path: the case as an edit of the board on disk, re-analysed from the previous
   // analysis (preprocessor resume, statement reuse, simulation reuse) must say the same.
-  const before = guarded('analyzeBoard (before the edit)', problems, () => analyzeBoard(c.entry, { bootargs: c.bootargs }), slow);
+  const before = guarded('analyzeBoard (before the edit)', problems, () => analyzeBoard(c.entry, { bootargs: c.bootargs, incremental: true }), slow);
   const after = before && guarded('analyzeBoard (previous)', problems, () => analyzeBoard(c.entry, { fs, bootargs: c.bootargs, previous: before }), slow);
   if (a && after && analysisFacts(after) !== analysisFacts(a)) problems.push('analyzeBoard with the previous analysis differs from a fresh analysis');
   const ms = performance.now() - t0;

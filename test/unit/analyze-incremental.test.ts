@@ -57,11 +57,11 @@ test('an analysis that reuses the previous one equals a fresh analysis', async (
     let text = readFileSync(abs, 'utf8');
     const fs: FileSystem = { readFile: (p) => (p === abs ? text : nodeFileSystem.readFile(p)) };
     for (const parser of ['native', 'auto'] as const) {
-      let prev = analyzeBoard(abs, { fs, parser });
+      let prev = analyzeBoard(abs, { fs, parser, incremental: true });
       for (let i = 0; i < 6; i++) {
         text = edit(text, rnd);
         const fresh = analyzeBoard(abs, { fs, parser });
-        const next = analyzeBoard(abs, { fs, parser, previous: prev });
+        const next = analyzeBoard(abs, { fs, parser, previous: prev, incremental: true });
         assert.equal(facts(next), facts(fresh), `${board} (${parser}) edit ${i}`);
         if (next.sim && prev.sim && next.simKey === prev.simKey) reusedSims++;
         if (next.compile.pre.resumedAt !== undefined) resumed++;
@@ -82,7 +82,7 @@ test('a re-analysis of the same expanded text mapped elsewhere (a longer comment
   const withComment = (pad: string): string => base.replace(/^\tmodel = /m, `\t/*${pad}*/ model = `);
   let text = withComment('p');
   const fs: FileSystem = { readFile: (p) => (p === abs ? text : nodeFileSystem.readFile(p)) };
-  const prev = analyzeBoard(abs, { fs });
+  const prev = analyzeBoard(abs, { fs, incremental: true });
   text = withComment('pppp');
   const next = analyzeBoard(abs, { fs, previous: prev });
   assert.equal(next.compile.pre.text, prev.compile.pre.text, 'the comment leaves the expanded text as it was');

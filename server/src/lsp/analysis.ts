@@ -99,7 +99,7 @@ export function analyze(input: AnalyzeInput): Analysis {
   const r: BoardAnalysis = analyzeBoard(input.board, {
     // tree-sitter parses the expanded text in the editor: it re-parses only the edited part of
     // the previous tree (frontend.ts keeps it per board).
-    arch: archSetting(input), bootargs, overrides, includeDirs, fs: session, simulate: full, parser: 'auto',
+    arch: archSetting(input), bootargs, overrides, includeDirs, fs: session, simulate: full, parser: 'auto', incremental: !input.whatIf,
     ...(input.reuse && full ? { compiled: input.reuse.compile } : {}), ...(memory ? { memory } : {}),
     ...(previous ? { previous } : {}),
   });
