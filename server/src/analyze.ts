@@ -9,7 +9,7 @@ import { kbuildIncludeSetup } from './dts/kernel_tree.js';
 import { readStrings, readU32, type DtTree } from './dts/tree.js';
 import { simulate, type SimulateOptions } from './sim/simulate.js';
 import { rebaseSim, simInputKey } from './sim/reuse.js';
-import { dtbSizeOrZero } from './dts/fdt.js';
+import { treeCensus } from './sim/census.js';
 import { resolveProfile, type Arch, type Profile, type ProfileOverrides } from './sim/profile.js';
 import type { SimResult } from './sim/types.js';
 import { assumeRam, runRules, SIM_FINDINGS_COVERED_BY_RULES, type RuleFinding } from './rules/index.js';
@@ -119,9 +119,9 @@ export function analyzeBoard(entry: string, opts: AnalyzeOptions = {}): Analysis
   const ram = assumeRam(compiled.tree);
   out.assumedRam = ram.assumed;
   if (arch) {
-    // The DTB size (fdt_totalsize, which the kernel reserves) is computed once for the key and
-    // the simulation.
-    const simOpts: SimulateOptions = { arch, bootargs: opts.bootargs || undefined, overrides: opts.overrides, ...(opts.memory ? { memory: opts.memory } : {}), dtbSize: dtbSizeOrZero(ram.tree) };
+    // The whole-tree quantities (DTB size, unflatten size, ...) are one walk, shared by the key
+    // and the simulation.
+    const simOpts: SimulateOptions = { arch, bootargs: opts.bootargs || undefined, overrides: opts.overrides, ...(opts.memory ? { memory: opts.memory } : {}), census: treeCensus(ram.tree, out.profile) };
     // Re-simulate only when something the boot path reads changed (sim/reuse.ts): the previous
     // result, re-pointed at this tree's nodes, is the same outcome. The key costs whole-tree
     // walks, so a one-shot analysis (the CLI) does not make one.

@@ -13,7 +13,8 @@ import { compileText } from '../../server/src/dts/frontend.js';
 import { armConsts } from '../../server/src/sim/arm/consts.js';
 import { adjustLowmemBounds, armAddMemory, vmallocMin } from '../../server/src/sim/arm/lowmem.js';
 import { usemapSize } from '../../server/src/sim/arm/zones.js';
-import { unflattenSize, aliasAllocSizes } from '../../server/src/sim/arm/unflatten.js';
+import { aliasAllocSizes } from '../../server/src/sim/arm/unflatten.js';
+import { treeCensus } from '../../server/src/sim/census.js';
 import { setupPerCpuAreas } from '../../server/src/sim/arm/percpu.js';
 import { buildTree, kernelDtbSize, loadCases, type OracleCase, type OracleJson } from '../golden/oracle_cases.js';
 import { ORACLE } from '../shared_dir.js';
@@ -88,7 +89,7 @@ test('unflatten size: node = 108 + name, property = 48, synthesized name propert
   // root: 108+1 -> 112 (aligned), prop a 48 -> 160, synthesized name 48+1 -> 209 -> 212
   // memory@40000000: 108+16 = 124 -> 336, reg 48 -> 384, name "memory" 48+7 = 55 -> 439
   // ALIGN(439, 4) + 4 = 444
-  assert.equal(unflattenSize(tree, arm.deviceNodeSize, arm.propertySize), 444);
+  assert.equal(treeCensus(tree, resolveProfile('arm')).unflattenSize, 444);
 });
 
 test('of_alias_scan: one alias_prop per alias that resolves and ends in a number', () => {

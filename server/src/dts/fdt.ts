@@ -54,18 +54,6 @@ class StringTable {
   }
 }
 
-/** The structure block's size; `names` collects the property names in first-use order. */
-function structSize(node: DtNode, names: Set<string>, depth = 0): number {
-  if (depth > MAX_DEPTH) return 0;
-  let n = 4 + align4(utf8Length(node.name) + 1);
-  for (const p of node.props) {
-    names.add(p.name);
-    n += 12 + align4(p.value.length);
-  }
-  for (const c of node.children) n += structSize(c, names, depth + 1);
-  return n + 4;
-}
-
 // The strings block's size for the last few name sequences: re-analyses after an edit nearly
 // always use the same names in the same order, and building dtc's table (suffix sharing) is most
 // of dtbSize's cost.
@@ -83,21 +71,42 @@ function stringsSize(names: Set<string>): number {
   return size;
 }
 
-/** fdt_totalsize of the tree as dtc would write it (no -p/-S padding). */
-export function dtbSize(tree: DtTree): number {
-  const names = new Set<string>();
-  const st = structSize(tree.root, names) + 4; // + FDT_END
-  const rsv = (tree.memreserves.length + 1) * 16;
-  return HEADER_SIZE + rsv + st + stringsSize(names);
+/** fdt_totalsize accumulated over a walk of the tree: node() for every node down to
+ * FdtSizer.MAX_DEPTH and prop() for each of its properties, in dtc's order (the strings block
+ * keeps first use). Another whole-tree walk (the boot simulator's census) sizes the DTB on its
+ * way. */
+export class FdtSizer {
+  /** The structure block so far, FDT_END included. */
+  private struct = 4;
+  /** Property names in first-use order (the strings block). */
+  private readonly names = new Set<string>();
+  static readonly MAX_DEPTH = MAX_DEPTH;
+  /** FDT_BEGIN_NODE + the NUL-terminated name + FDT_END_NODE. */
+  node(name: string): void {
+    this.struct += 8 + align4(utf8Length(name) + 1);
+  }
+  /** FDT_PROP, len, nameoff + the value. */
+  prop(name: string, len: number): void {
+    this.names.add(name);
+    this.struct += 12 + align4(len);
+  }
+  total(memreserves: number): number {
+    return HEADER_SIZE + (memreserves + 1) * 16 + this.struct + stringsSize(this.names);
+  }
 }
 
-/** dtbSize, or 0 for a tree that cannot be flattened (the simulator then reserves no DTB). */
-export function dtbSizeOrZero(tree: DtTree): number {
-  try {
-    return dtbSize(tree);
-  } catch {
-    return 0;
-  }
+function sizeNode(node: DtNode, s: FdtSizer, depth: number): void {
+  if (depth > MAX_DEPTH) return;
+  s.node(node.name);
+  for (const p of node.props) s.prop(p.name, p.value.length);
+  for (const c of node.children) sizeNode(c, s, depth + 1);
+}
+
+/** fdt_totalsize of the tree as dtc would write it (no -p/-S padding). */
+export function dtbSize(tree: DtTree): number {
+  const s = new FdtSizer();
+  sizeNode(tree.root, s, 0);
+  return s.total(tree.memreserves.length);
 }
 
 /** Flattens the tree (dtc -O dtb layout, version 17). */

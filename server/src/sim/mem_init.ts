@@ -2,9 +2,7 @@
 // free memblock range page by page (totalram_pages) but hands to the buddy allocator only the
 // pages below the first deferred pfn; mem_init_print_info prints
 // `Memory: <nr_free_pages>K/<physpages>K available (… <physpages - totalram - totalcma>K reserved,
-// <totalcma>K cma-reserved[, <highmem>K highmem])`. Also unflatten_device_tree's size.
-import type { DtNode, DtTree } from '../dts/tree.js';
-import { utf8Length } from '../dts/tree.js';
+// <totalcma>K cma-reserved[, <highmem>K highmem])`.
 import type { BootContext, MemoryLine } from './types.js';
 
 export interface FreeAllResult {
@@ -46,30 +44,4 @@ export function memoryLine(ctx: BootContext, o: { freePages: bigint; physPages: 
   line.text = `Memory: ${line.availableK}K/${line.totalK}K available (${line.kernelCodeK}K kernel code, ${line.rwdataK}K rwdata, ${line.rodataK}K rodata, ${line.initK}K init, ${line.bssK}K bss, ${line.reservedK}K reserved, ${line.cmaReservedK}K cma-reserved${line.highmemK !== undefined ? `, ${line.highmemK}K highmem` : ''})`;
   ctx.log.push({ step: 'mem_init', text: line.text });
   return line;
-}
-
-/** __unflatten_device_tree's size: the dry run of unflatten_dt_nodes (populate_node: one
- * struct device_node + the node name; populate_properties: one struct property per property,
- * plus a synthesised `name` property with the unit-address-less name when there is none),
- * each allocation aligned to 8; then ALIGN(size, 4) + 4 for the end marker. */
-export function unflattenSize(tree: DtTree, deviceNodeSize: number, propertySize: number): bigint {
-  const a8 = (x: number) => (x + 7) & ~7;
-  let m = 0;
-  const visit = (n: DtNode, depth: number) => {
-    if (depth > 256) return;
-    m = a8(m) + deviceNodeSize + utf8Length(n.name) + 1;
-    let hasName = false;
-    for (const pr of n.props) {
-      m = a8(m) + propertySize;
-      if (pr.name === 'name') hasName = true;
-    }
-    if (!hasName) {
-      const at = n.name.lastIndexOf('@');
-      const bl = at < 0 ? n.name.length : at;
-      m = a8(m) + propertySize + utf8Length(n.name.slice(0, bl)) + 1;
-    }
-    for (const c of n.children) visit(c, depth + 1);
-  };
-  visit(tree.root, 0);
-  return BigInt(((m + 3) & ~3) + 4);
 }

@@ -2,21 +2,18 @@
 // (the root's cells and compatible, the memory nodes, /chosen, /reserved-memory, /cpus,
 // /distance-map, /memreserve/) plus whole-tree quantities that any edit may change: the DTB size
 // the kernel memblock_reserve()s (fdt_totalsize), the size unflatten_device_tree allocates, and
-// per arch of_alias_scan's allocations (arm) and of_dma_get_max_cpu_address (arm64). simInputKey
+// per arch of_alias_scan's allocations (arm) and of_dma_get_max_cpu_address (arm64): the census
+// (census.ts), which the caller computes once for the key and the simulation. simInputKey
 // strings all of that together with the options; rebaseSim points an old result's nodes and
 // finding ranges at the new tree, so an unrelated one-line edit costs a key, not a boot.
 import { childByName, getProp, readString, type DtNode, type DtProp, type DtTree, type Finding, type SourceRange } from '../dts/tree.js';
-import { dtbSizeOrZero } from '../dts/fdt.js';
 import { resolveProfile } from './profile.js';
-import { unflattenSize as arm64UnflattenSize } from './mem_init.js';
-import { aliasAllocSizes, unflattenSize as armUnflattenSize } from './arm/unflatten.js';
-import { armConsts } from './arm/consts.js';
-import { dmaMaxCpuAddress } from './arm64/bootmem.js';
+import { treeCensus } from './census.js';
 import type { SimulateOptions } from './simulate.js';
-import type { BootContext, CmaArea, LogLine, RmemNode, SimResult } from './types.js';
+import type { CmaArea, LogLine, RmemNode, SimResult } from './types.js';
 
 /** Bumped whenever the simulator starts reading something new from the tree. */
-const KEY_VERSION = 1;
+const KEY_VERSION = 2;
 /** Deeper than of_scan_flat_dt's walk of /reserved-memory (depth 64) and fdt.ts's MAX_DEPTH. */
 const MAX_DEPTH = 260;
 
@@ -85,26 +82,16 @@ export function simInputKey(tree: DtTree, opts: SimulateOptions): string {
   const out: string[] = [`dtmem-sim-key ${KEY_VERSION}`];
   let options: string;
   try {
-    options = jsonish([opts.arch, opts.bootargs ?? null, opts.overrides ?? null, opts.memory ?? null, !!opts.trace, opts.dtbSize ?? null]);
+    options = jsonish([opts.arch, opts.bootargs ?? null, opts.overrides ?? null, opts.memory ?? null, !!opts.trace]);
   } catch {
     // overrides that do not serialise (a cycle): a key nothing else equals
     options = `unserialisable ${++nonce} ${Math.random()}`;
   }
   out.push(options);
 
-  // whole-tree quantities, computed by the simulator's own functions
-  out.push(`dtb ${opts.dtbSize ?? dtbSizeOrZero(tree)}`);
-  const profile = resolveProfile(opts.arch, opts.overrides);
-  if (opts.arch === 'arm64') {
-    const a = profile.arm64!;
-    out.push(`unflatten ${arm64UnflattenSize(tree, a.deviceNodeSize, a.propertySize)}`);
-    // zone_dma_bits from the dma-ranges anywhere in the tree (only reads ctx.tree)
-    out.push(`dma ${dmaMaxCpuAddress({ tree } as BootContext).toString(16)}`);
-  } else {
-    const c = armConsts(profile);
-    out.push(`unflatten ${armUnflattenSize(tree, c.deviceNodeSize, c.propertySize)}`);
-    out.push(`aliases ${aliasAllocSizes(tree, c.aliasPropSize).join(',')}`);
-  }
+  // whole-tree quantities (the census the simulation uses)
+  const c = opts.census ?? treeCensus(tree, resolveProfile(opts.arch, opts.overrides), opts.dtbSize);
+  out.push(`dtb ${c.dtbSize}`, `unflatten ${c.unflattenSize}`, `dma ${c.dmaMaxCpuAddress?.toString(16) ?? '-'}`, `aliases ${c.aliasAllocSizes?.join(',') ?? '-'}`);
 
   // early_init_dt_scan_root + setup_dma_zone (root compatible); sim-no-memory's range is the root's
   const root = tree.root;

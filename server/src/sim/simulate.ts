@@ -2,7 +2,7 @@
 // profile, then runs the arch's boot path (setup_arch .. mem_init). arm64 is sim/arm64; the
 // 32-bit arm paths are sim/arm (the arm32 engineer's armSetupArch).
 import type { DtTree, Finding } from '../dts/tree.js';
-import { dtbSizeOrZero } from '../dts/fdt.js';
+import { treeCensus, type TreeCensus } from './census.js';
 import { parseBootArgs } from './bootargs.js';
 import { scanChosen } from './fdt_scan.js';
 import { Memblock } from './memblock.js';
@@ -24,6 +24,9 @@ export interface SimulateOptions {
   /** fdt_totalsize of the DTB the boot loader passes (default: the size of the tree flattened
    * as dtc would). */
   dtbSize?: number;
+  /** treeCensus(tree, profile, dtbSize) when the caller already has it (analyzeBoard computes it
+   * once for the reuse key and the simulation). */
+  census?: TreeCensus;
 }
 
 export type ArchPath = (ctx: BootContext) => void;
@@ -43,8 +46,9 @@ function emptyResult(profile: Profile, cmdline: string): SimResult {
 }
 
 /** Creates the context a boot path runs on (exported for the arch modules' unit tests). */
-export function createContext(tree: DtTree, opts: SimulateOptions, dtbSize: bigint): BootContext {
+export function createContext(tree: DtTree, opts: SimulateOptions): BootContext {
   const profile = resolveProfile(opts.arch, opts.overrides);
+  const census = opts.census ?? treeCensus(tree, profile, opts.dtbSize);
   const chosen = scanChosen(tree, profile.commandLineSize);
   const cmdline = opts.bootargs ?? chosen.bootargs ?? '';
   const args = parseBootArgs(cmdline);
@@ -57,7 +61,7 @@ export function createContext(tree: DtTree, opts: SimulateOptions, dtbSize: bigi
   });
   const result = emptyResult(profile, cmdline);
   const ctx: BootContext = {
-    tree, profile, args, memblock, dtbSize, dtbAddr: 0n, rmem: [], cmaAreas: [], totalCmaPages: 0n,
+    tree, profile, args, memblock, dtbSize: BigInt(census.dtbSize), census, dtbAddr: 0n, rmem: [], cmaAreas: [], totalCmaPages: 0n,
     log: result.log, findings: result.findings, steps: result.steps, result, state: {},
   };
   if (chosen.initrd && chosen.initrd.size) ctx.initrd = chosen.initrd;
@@ -69,7 +73,7 @@ export function createContext(tree: DtTree, opts: SimulateOptions, dtbSize: bigi
 /** Simulates the boot of `tree` up to mem_init's `Memory:` line. Never throws: internal errors
  * become a `sim-internal` finding. */
 export function simulate(tree: DtTree, opts: SimulateOptions): SimResult {
-  const ctx = createContext(tree, opts, BigInt(opts.dtbSize ?? dtbSizeOrZero(tree)));
+  const ctx = createContext(tree, opts);
   const path = archPaths[opts.arch];
   if (!path) {
     ctx.findings.push({ severity: 'info', code: 'sim-not-modelled', message: `The ${opts.arch} boot path is not modelled yet: no memory simulation for this profile.` } as Finding);

@@ -1,5 +1,6 @@
 // The boot simulator's result and trace types, and the BootContext that the per-arch boot paths
 // (sim/arm64, sim/arm) mutate step by step from setup_arch to mem_init.
+import type { TreeCensus } from './census.js';
 import type { DtNode, DtTree, Finding } from '../dts/tree.js';
 import type { Profile } from './profile.js';
 import type { Memblock, MemblockEvent, RegionSnapshot } from './memblock.js';
@@ -147,6 +148,8 @@ export interface BootContext {
   memblock: Memblock;
   /** fdt_totalsize of the DTB the kernel was given. */
   dtbSize: bigint;
+  /** The whole-tree quantities (DTB and unflatten sizes, ZONE_DMA's dma-ranges, aliases). */
+  census: TreeCensus;
   dtbAddr: bigint;
   rmem: RmemNode[];
   cmaAreas: CmaArea[];

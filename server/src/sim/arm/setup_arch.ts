@@ -17,7 +17,6 @@ import { armConsts, MACHINE_DMA_ZONE, type ArmConsts } from './consts.js';
 import { adjustLowmemBounds, applyMemParams, memRanges, vmallocMin } from './lowmem.js';
 import { finalLinearMap, pagingInit } from './mmu.js';
 import { bootmemInit, unavailablePages, zoneInfos, type ZonesResult } from './zones.js';
-import { aliasAllocSizes, unflattenSize } from './unflatten.js';
 import { setupPerCpuAreas } from './percpu.js';
 import { largeSystemHash, memInit, swiotlbInit } from './mem_init.js';
 import { reserveCrashkernel } from './crashkernel.js';
@@ -215,9 +214,8 @@ export function armSetupArch(ctx: BootContext): void {
   // request_standard_resources: one struct resource per usable memory range
   for (let i = 0; i < memRanges(mb).length; i++) mb.allocTryNid(c.resourceSize, 64n, 0n, ALLOC_ACCESSIBLE, NUMA_NO_NODE, c.callers.resource!, 'System RAM resource');
   // unflatten_device_tree + of_alias_scan
-  const usize = unflattenSize(ctx.tree, c.deviceNodeSize, c.propertySize);
-  mb.allocTryNid(BigInt(usize), 4n, 0n, ALLOC_ACCESSIBLE, NUMA_NO_NODE, c.callers.unflatten!, 'unflattened device tree');
-  for (const s of aliasAllocSizes(ctx.tree, c.aliasPropSize)) mb.allocTryNid(BigInt(s), 4n, 0n, ALLOC_ACCESSIBLE, NUMA_NO_NODE, c.callers.unflatten!, 'of_alias_scan');
+  mb.allocTryNid(BigInt(ctx.census.unflattenSize), 4n, 0n, ALLOC_ACCESSIBLE, NUMA_NO_NODE, c.callers.unflatten!, 'unflattened device tree');
+  for (const s of ctx.census.aliasAllocSizes ?? []) mb.allocTryNid(BigInt(s), 4n, 0n, ALLOC_ACCESSIBLE, NUMA_NO_NODE, c.callers.unflatten!, 'of_alias_scan');
 
   // reserve_crashkernel (end of setup_arch)
   const ck = reserveCrashkernel(mb, ctx.args.params, z.minLowPfn, z.maxLowPfn, b2.lowmemLimit, c.sectionSize, { auto: c.callers.crashAuto!, fixed: c.callers.crashFixed! });

@@ -2,9 +2,8 @@
 // distance table and NODE_DATA), sparse_init (mem_section roots, usemaps, the vmemmap buffer
 // and its page tables), zone_sizes_init (ZONE_DMA from the devicetree's dma-ranges, ZONE_DMA32
 // below 4 GiB, ZONE_NORMAL) and the default CMA area (dma_contiguous_reserve).
-import { getProp, readNumber, type DtNode } from '../../dts/tree.js';
+import { getProp, readNumber, type DtNode, type DtProp } from '../../dts/tree.js';
 import { cmaDeclareContiguous, dmaContiguousReserve } from '../cma.js';
-import { isAvailable } from '../fdt_scan.js';
 import { freeAreaInit, memPfnRanges, type FreeAreaResult } from '../free_area.js';
 import type { BootContext } from '../types.js';
 import { memparse } from '../bootargs.js';
@@ -107,19 +106,20 @@ export function sparseInit(ctx: BootContext, memstart: bigint): void {
   }
 }
 
-/** of_dma_get_max_cpu_address(NULL): the smallest, over the tree, of the highest CPU address
- * a node's dma-ranges reach (translated through the parents' ranges). */
-export function dmaMaxCpuAddress(ctx: BootContext): bigint {
-  const cellsOf = (n: DtNode | null, name: string, dflt: number) => {
-    for (let x = n; x; x = x.parent) {
+/** The highest CPU address `n`'s own dma-ranges reach, translated through its ancestors'
+ * dma-ranges (of_dma_get_max_cpu_address's per-node step; 0 when no entry translates). The walk
+ * over the tree, of the available nodes down to depth 64, is sim/census.ts's. */
+export function dmaRangesEnd(n: DtNode, dr: DtProp): bigint {
+  const cellsOf = (x0: DtNode | null, name: string, dflt: number) => {
+    for (let x = x0; x; x = x.parent) {
       const pr = getProp(x, name);
       if (pr && pr.value.length >= 4) return Number(readNumber(pr.value, 0, 1));
       if (name === '#size-cells') break;
     }
     return dflt;
   };
-  const ownCells = (n: DtNode, name: string, dflt: number) => {
-    const pr = getProp(n, name);
+  const ownCells = (x: DtNode, name: string, dflt: number) => {
+    const pr = getProp(x, name);
     return pr && pr.value.length >= 4 ? Number(readNumber(pr.value, 0, 1)) : dflt;
   };
   // of_translate_dma_address: from the bus space of `node`'s parent up to the root through each
@@ -149,34 +149,19 @@ export function dmaMaxCpuAddress(ctx: BootContext): bigint {
     }
     return a;
   };
-  const visit = (n: DtNode, depth: number): bigint => {
-    let max = U64;
-    const dr = getProp(n, 'dma-ranges');
-    if (dr && dr.value.length && n.parent) {
-      const na = ownCells(n, '#address-cells', 2);
-      const ns = ownCells(n, '#size-cells', 1);
-      const pna = cellsOf(n.parent, '#address-cells', 2);
-      const entry = (na + pna + ns) * 4;
-      let cpuEnd = 0n;
-      for (let off = 0; entry && off + entry <= dr.value.length; off += entry) {
-        const parentAddr = readNumber(dr.value, off + na * 4, pna);
-        const size = readNumber(dr.value, off + (na + pna) * 4, ns);
-        const cpu = translate(n, parentAddr);
-        if (cpu === undefined) continue;
-        if (cpu + size > cpuEnd) cpuEnd = cpu + size - 1n;
-      }
-      if (max > cpuEnd) max = cpuEnd;
-    }
-    if (depth < 64) {
-      for (const c of n.children) {
-        if (!isAvailable(c)) continue;
-        const sub = visit(c, depth + 1);
-        if (max > sub) max = sub;
-      }
-    }
-    return max;
-  };
-  return visit(ctx.tree.root, 0);
+  const na = ownCells(n, '#address-cells', 2);
+  const ns = ownCells(n, '#size-cells', 1);
+  const pna = cellsOf(n.parent, '#address-cells', 2);
+  const entry = (na + pna + ns) * 4;
+  let cpuEnd = 0n;
+  for (let off = 0; entry && off + entry <= dr.value.length; off += entry) {
+    const parentAddr = readNumber(dr.value, off + na * 4, pna);
+    const size = readNumber(dr.value, off + (na + pna) * 4, ns);
+    const cpu = translate(n, parentAddr);
+    if (cpu === undefined) continue;
+    if (cpu + size > cpuEnd) cpuEnd = cpu + size - 1n;
+  }
+  return cpuEnd;
 }
 
 function fls64(v: bigint): number {
@@ -198,7 +183,7 @@ function maxZonePhys(ctx: BootContext, bits: number): bigint {
 export function zoneSizesInit(ctx: BootContext): { fa: FreeAreaResult; dmaLimit: bigint; maxPfn: bigint } {
   const ps = ctx.profile.pageSize;
   const mb = ctx.memblock;
-  const dtBits = fls64(dmaMaxCpuAddress(ctx));
+  const dtBits = fls64(ctx.census.dmaMaxCpuAddress ?? U64);
   const zoneDmaBits = Math.min(32, dtBits, 64);
   const dmaLimit = maxZonePhys(ctx, zoneDmaBits);
   const dma32 = maxZonePhys(ctx, 32);

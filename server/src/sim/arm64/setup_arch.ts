@@ -2,7 +2,6 @@
 // a BootContext: setup_machine_fdt, parse_early_param, arm64_memblock_init, paging_init,
 // unflatten_device_tree, bootmem_init, then start_kernel's allocations up to the Memory: line.
 import { cmaActivate } from '../cma.js';
-import { unflattenSize } from '../mem_init.js';
 import type { BootContext } from '../types.js';
 import { getProp, readString, type DtNode } from '../../dts/tree.js';
 import { arm64MemblockInit, memoryLimit, setupMachineFdt } from './memblock_init.js';
@@ -35,7 +34,6 @@ function unmodelledInputs(ctx: BootContext): void {
 
 export function arm64SetupArch(ctx: BootContext): void {
   const p = ctx.profile;
-  const a = p.arm64!;
   unmodelledInputs(ctx);
   if (!setupMachineFdt(ctx)) return;
   snapshot(ctx, 'setup_machine_fdt');
@@ -49,8 +47,7 @@ export function arm64SetupArch(ctx: BootContext): void {
   pagingInit(ctx, memstart, image);
   snapshot(ctx, 'paging_init');
   // unflatten_device_tree: one allocation for the whole expanded tree
-  const size = unflattenSize(ctx.tree, a.deviceNodeSize, a.propertySize);
-  ctx.memblock.allocTryNid(size, 8n, 0n, 0n, -1, 'early_init_dt_alloc_memory_arch+0x30/0x60', 'unflattened device tree');
+  ctx.memblock.allocTryNid(BigInt(ctx.census.unflattenSize), 8n, 0n, 0n, -1, 'early_init_dt_alloc_memory_arch+0x30/0x60', 'unflattened device tree');
   // bootmem_init
   numaInit(ctx);
   hugetlbCmaReserve(ctx);
