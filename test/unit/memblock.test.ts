@@ -104,3 +104,50 @@ test("lib/sort.c heapsort leaves equal keys out of order", () => {
   const sorted = kernelSort([5, 1, 4, 2, 3, 9, 0], (x, y) => x - y);
   assert.deepEqual(sorted, [0, 1, 2, 3, 4, 5, 9]);
 });
+
+test('physAllocPages = that many memblock_phys_alloc_range(PAGE_SIZE) calls (regions, events, owners)', async () => {
+  const { prng } = await import('../prng.js');
+  const page = 4096n;
+  for (let seed = 1; seed <= 300; seed++) {
+    const r = prng(seed);
+    const int = (n: number) => Math.floor(r() * n);
+    // one random layout, built twice: memory banks (some touching, some NOMAP), unaligned
+    // reservations, a small reserved array that may need doubling, a current_limit
+    const ops: ((m: Memblock) => void)[] = [];
+    let at = 0x40000000n + BigInt(int(4)) * page;
+    for (let b = 0, nb = 1 + int(3); b < nb; b++) {
+      const size = BigInt(1 + int(64)) * page + (r() < 0.3 ? BigInt(int(4096)) : 0n);
+      const base = at;
+      const nomap = r() < 0.2;
+      ops.push((m) => { m.add(base, size); if (nomap) m.markNomap(base, size); });
+      at += size + (r() < 0.5 ? 0n : BigInt(int(8)) * page);
+    }
+    for (let k = 0, nr = int(6); k < nr; k++) {
+      const base = 0x40000000n + BigInt(int(Number((at - 0x40000000n) / 64n))) * 64n;
+      const size = BigInt(1 + int(3 * 4096));
+      ops.push((m) => { m.reserve(base, size, 'test', `r${k}`); });
+    }
+    const limit = r() < 0.3 ? 0x40000000n + BigInt(int(Number((at - 0x40000000n) / page))) * page : undefined;
+    const opts = { physMax: U64, pageSize: page, paDigits: 16, debug: seed % 2 === 0, reservedMax: 4 + int(8) };
+    const build = () => {
+      const m = new Memblock(opts);
+      for (const op of ops) op(m);
+      if (limit !== undefined) m.currentLimit = limit;
+      return m;
+    };
+    const resize = r() < 0.5;
+    const a = build(), b = build();
+    if (resize) { a.allowResize(); b.allowResize(); }
+    const n = 1 + int(200);
+    a.physAllocPages(n, 0n, 1n, 'early_pgtable_alloc+0x2c/0xb0', 'page tables');
+    for (let i = 0; i < n; i++) b.physAllocRange(page, page, 0n, 1n, 'early_pgtable_alloc+0x2c/0xb0', 'page tables');
+    const what = `seed ${seed}: ${n} pages`;
+    assert.deepEqual(a.reserved, b.reserved, what);
+    assert.deepEqual(a.memory, b.memory, what);
+    assert.deepEqual(a.events, b.events, what);
+    assert.deepEqual(a.snapshot('reserved'), b.snapshot('reserved'), what);
+    assert.equal(a.reservedMax, b.reservedMax, what);
+    // the owner of every reserved page (what hover and the memory map show)
+    for (const g of b.reserved) for (let p = g.base; p < g.base + g.size; p += page) assert.deepEqual(a.ownersOf(p, page), b.ownersOf(p, page), `${what}, page 0x${p.toString(16)}`);
+  }
+});

@@ -5,7 +5,7 @@
 // trace can be diffed line by line with a real boot's. The array primitives are in
 // memblock_regions.ts and its types in memblock_types.ts (both re-exported here).
 import {
-  countNew, freeRanges, freeRangesReverse, insertRange, isolateRange, mergeRegions, roundDown, roundUp,
+  countNew, freeRanges, freeRangesReverse, insertRange, isolateRange, lowerBound, mergeAround, mergeRegions, roundDown, roundUp,
   MEMBLOCK_HOTPLUG, MEMBLOCK_NOMAP, MEMBLOCK_NONE, type Region,
 } from './memblock_regions.js';
 
@@ -168,7 +168,7 @@ export class Memblock {
 
   /** memblock_reserve; false when the array is full and cannot be doubled yet (-ENOMEM). */
   reserve(base: bigint, size: bigint, caller: string, owner: string, silent = false): boolean {
-    this.record({ op: 'reserve', base, size, caller, owner, lines: silent ? [] : this.rangeLine('memblock_reserve', base, size, caller) });
+    this.recordReserve(base, size, caller, owner, silent);
     if (!this.addRange(this.reserved, base, size, 0, MEMBLOCK_NONE)) return false;
     const capped = this.capSize(base, size);
     if (capped > 0n) this.addOwner(base, base + capped, owner);
@@ -344,13 +344,67 @@ export class Memblock {
 
   /** memblock_phys_alloc_range(size, align, start, end): logged request + alloc. */
   physAllocRange(size: bigint, align: bigint, start: bigint, end: bigint, caller: string, owner: string): bigint {
+    const ev = this.recordPhysAlloc(size, align, start, end, caller, owner);
+    ev.result = this.allocRangeNid(size, align, start, end, owner) || null;
+    return ev.result ?? 0n;
+  }
+
+  /** `n` memblock_phys_alloc_range(PAGE_SIZE, PAGE_SIZE, start, end) calls in a row
+   * (early_pgtable_alloc, one per page table). Top-down, each call after the first takes the page
+   * right below the previous one while that free range lasts, and its reservation merges into the
+   * same region: those pages are taken without a search, with the same events, regions and owners
+   * as separate calls (the region count does not change, so no array doubling either). */
+  physAllocPages(n: number, start: bigint, end: bigint, caller: string, owner: string): void {
+    const page = this.pageSize;
+    for (let left = n; left > 0; ) {
+      const first = this.physAllocRange(page, page, start, end, caller, owner);
+      left--;
+      if (!first || this.bottomUp || !left || this.reserved.length >= this.reservedMax) continue;
+      const i = lowerBound(this.reserved, first + 1n) - 1;
+      const r = this.reserved[i]!;
+      if (r.base !== first) continue; // the page below is already reserved
+      // the free range below: down to the reserved region under it, the memory region's start
+      // (the next one may be NOMAP) and the search's own floor (never the first page)
+      let floor = start < page ? page : start;
+      const mem = this.memory[lowerBound(this.memory, first + 1n) - 1];
+      if (mem && mem.base > floor) floor = mem.base;
+      const under = this.reserved[i - 1];
+      if (under && under.base + under.size > floor) floor = under.base + under.size;
+      const free = (first - roundUp(floor, page)) / page;
+      const k = free < BigInt(left) ? Number(free) : left;
+      if (k <= 0) continue;
+      const grown = BigInt(k) * page;
+      for (let at = first - page; at >= first - grown && this.events.length < this.maxEvents; at -= page) {
+        this.recordPhysAlloc(page, page, start, end, caller, owner).result = at;
+        this.recordReserve(at, page, this.allocReserveCaller, owner, false);
+      }
+      for (let at = first - page; at >= first - grown; at -= page) {
+        const last = this.owners[this.owners.length - 1];
+        // once a page has extended the last owner range down, every later one does the same
+        if (at < first - page && last && last.owner === owner && last.base === at + page) {
+          last.base = first - grown;
+          break;
+        }
+        this.addOwner(at, at + page, owner);
+      }
+      r.base -= grown;
+      r.size += grown;
+      mergeAround(this.reserved, i);
+      left -= k;
+    }
+  }
+
+  private recordPhysAlloc(size: bigint, align: bigint, start: bigint, end: bigint, caller: string, owner: string): MemblockEvent {
     const ev: MemblockEvent = {
       op: 'alloc', fn: 'memblock_phys_alloc_range', size, align, from: start, maxAddr: end, caller, owner,
       lines: this.debug ? [`memblock_phys_alloc_range: ${size} bytes align=0x${align.toString(16)} from=${this.pa(start)} max_addr=${this.pa(end)} ${caller}`] : [],
     };
     this.record(ev);
-    ev.result = this.allocRangeNid(size, align, start, end, owner) || null;
-    return ev.result ?? 0n;
+    return ev;
+  }
+
+  private recordReserve(base: bigint, size: bigint, caller: string, owner: string, silent: boolean): void {
+    this.record({ op: 'reserve', base, size, caller, owner, lines: silent ? [] : this.rangeLine('memblock_reserve', base, size, caller) });
   }
 
   /** memblock_alloc_try_nid and friends (memblock_alloc_internal): limit to current_limit,

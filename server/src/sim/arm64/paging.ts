@@ -2,10 +2,12 @@
 // page granular under rodata=full except the linear alias of [_stext, __init_begin), which may
 // use 2 MiB blocks), the init_pg_dir free, then create_idmap. Every table is one
 // early_pgtable_alloc: a 4 KiB memblock_phys_alloc_range(.., 0, MEMBLOCK_ALLOC_NOLEAKTRACE).
-import { MEMBLOCK_NOMAP } from '../memblock.js';
+import { ALLOC_NOLEAKTRACE, MEMBLOCK_NOMAP } from '../memblock.js';
 import type { BootContext, PageTableMapping } from '../types.js';
 import type { kernelImage } from './memblock_init.js';
 
+/** early_pgtable_alloc's memblock_phys_alloc_range call site. */
+const PGTABLE_CALLER = 'early_pgtable_alloc+0x2c/0xb0';
 const SZ_2M = 1n << 21n;
 const SZ_1G = 1n << 30n;
 const SZ_512G = 1n << 39n;
@@ -89,26 +91,12 @@ export function linearMap(ctx: BootContext, memstart: bigint, image: ReturnType<
   return { tables: ptes.size + 512 * fullGiBs.size + pmds.size + puds.size, mappings };
 }
 
-// Tables past this many (over ~128 GiB of page-mapped RAM) are allocated in bulk, about 1000
-// requests for the rest: page by page, terabytes of (fuzzed) RAM took seconds. Placement differs
-// from the kernel's only where a free range smaller than one bulk request lies above the others.
-const PGTABLE_EXACT = 1 << 16;
-
-function pgtableAlloc(ctx: BootContext, n: number): void {
-  const page = ctx.profile.pageSize;
-  for (let i = 0; i < n; ) {
-    const k = i < PGTABLE_EXACT ? 1 : Math.min(n - i, Math.max(512, Math.ceil((n - PGTABLE_EXACT) / 1024)));
-    ctx.memblock.physAllocRange(page * BigInt(k), page, 0n, 1n, 'early_pgtable_alloc+0x2c/0xb0', 'page tables');
-    i += k;
-  }
-}
-
 export function pagingInit(ctx: BootContext, memstart: bigint, image: ReturnType<typeof kernelImage>): void {
   const a = ctx.profile.arm64!;
   const lm = linearMap(ctx, memstart, image);
   ctx.result.pageTables = lm.mappings;
-  pgtableAlloc(ctx, a.pgtableKernelMap + lm.tables);
+  ctx.memblock.physAllocPages(a.pgtableKernelMap + lm.tables, 0n, ALLOC_NOLEAKTRACE, PGTABLE_CALLER, 'page tables');
   ctx.memblock.physFree(image.end - a.initPgDirSize, a.initPgDirSize, 'paging_init+0x534/0x610');
   ctx.memblock.allowResize();
-  pgtableAlloc(ctx, a.pgtableIdmap);
+  ctx.memblock.physAllocPages(a.pgtableIdmap, 0n, ALLOC_NOLEAKTRACE, PGTABLE_CALLER, 'page tables');
 }
