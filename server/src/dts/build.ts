@@ -107,8 +107,8 @@ class LabelDef extends Located {
 }
 
 class Node implements DtNode {
-  props: DtProp[] = [];
-  children: DtNode[] = [];
+  props: DtProp[] = EMPTY as unknown as DtProp[];
+  children: DtNode[] = EMPTY as unknown as DtNode[];
   /** The shared empty list until a label is added (most nodes have none). */
   labels: string[] = EMPTY;
   #ranges: SourceRange[] | undefined = UNSET as unknown as SourceRange[];
@@ -153,24 +153,42 @@ export function buildTree(ast: DtsAst, map: OffsetMap): BuildResult {
   const nodeOf = (ln: LNode): DtNode | undefined => ln.built as DtNode | undefined;
   const labels = new Map<string, DtNode>();
   const phandles = new Map<number, DtNode>();
+  // Indexed loops and exactly sized arrays: this runs for every node and property of the board
+  // on each analysis (issue #8).
   const convert = (ln: LNode, parent: DtNode | null): DtNode => {
     const node = new Node(ln.name, parent, ln.defs, map);
     ln.built = node;
-    for (const l of ln.labels) {
+    const ll = ln.labels;
+    for (let i = 0; i < ll.length; i++) {
+      const l = ll[i]!;
       if (l.deleted) continue;
       (node.labels === EMPTY ? (node.labels = []) : node.labels).push(l.name);
       if (!labels.has(l.name)) labels.set(l.name, node);
     }
     if (ln.phandle && !phandles.has(ln.phandle)) phandles.set(ln.phandle, node);
-    for (const p of ln.props) {
+    const lp = ln.props;
+    let live = 0;
+    for (let i = 0; i < lp.length; i++) if (!lp[i]!.deleted) live++;
+    const props: DtProp[] = new Array(live);
+    for (let i = 0, k = 0; i < lp.length; i++) {
+      const p = lp[i]!;
       if (p.deleted) continue;
       let plabels = EMPTY;
-      for (const l of p.labels) if (!l.deleted) (plabels === EMPTY ? (plabels = []) : plabels).push(l.name);
-      const prop = new Prop(p.name, fix.values.get(p) ?? p.data.bytes, plabels, p.def, map);
+      for (let j = 0; j < p.labels.length; j++) {
+        const l = p.labels[j]!;
+        if (!l.deleted) (plabels === EMPTY ? (plabels = []) : plabels).push(l.name);
+      }
+      const prop = new Prop(p.name, p.value ?? p.data.bytes, plabels, p.def, map);
       p.built = prop;
-      node.props.push(prop);
+      props[k++] = prop;
     }
-    for (const c of ln.children) if (!c.deleted) node.children.push(convert(c, node));
+    node.props = props;
+    const lc = ln.children;
+    live = 0;
+    for (let i = 0; i < lc.length; i++) if (!lc[i]!.deleted) live++;
+    const children: DtNode[] = new Array(live);
+    for (let i = 0, k = 0; i < lc.length; i++) if (!lc[i]!.deleted) children[k++] = convert(lc[i]!, node);
+    node.children = children;
     return node;
   };
   const root = convert(merged.root, null);

@@ -14,6 +14,8 @@ export interface LProp {
   data: Data;
   /** The definition whose value won (for ranges). */
   def: PropDef;
+  /** The final bytes when fixups changed them (phandles filled, paths inserted; phandle.ts). */
+  value?: Uint8Array;
   /** The DtProp build.ts made of it (a field, not a Map: thousands per build). */
   built?: object;
 }
@@ -49,7 +51,7 @@ export class LabelIndex {
 
 /** The label list of the many nodes and properties without one: shared and frozen (one array
  * less each per merge); addLabel returns a new list instead of changing it. */
-const NO_LABELS: LLabel[] = Object.freeze([]) as unknown as LLabel[];
+export const NO_LABELS: LLabel[] = Object.freeze([]) as unknown as LLabel[];
 
 /** add_label: revive an existing (possibly deleted) label or prepend a new one; returns the list
  * to keep (a new one when `labels` is the shared empty list). */
@@ -77,15 +79,17 @@ export function buildNode(def: NodeDef, index: LabelIndex, parent: LNode | null)
     name: def.name, labels, props: [], children: [],
     parent, deleted: def.deleted, dead: false, omit: def.omit, referenced: false, phandle: 0, defs: [def], built: undefined,
   };
-  for (const l of node.labels) index.register(l.name, node);
-  for (const p of def.props) node.props.push(buildProp(p));
-  for (const c of def.children) node.children.push(buildNode(c, index, node));
+  for (let i = 0; i < labels.length; i++) index.register(labels[i]!.name, node);
+  const props = def.props;
+  for (let i = 0; i < props.length; i++) node.props.push(buildProp(props[i]!));
+  const children = def.children;
+  for (let i = 0; i < children.length; i++) node.children.push(buildNode(children[i]!, index, node));
   return node;
 }
 
 function buildProp(def: PropDef): LProp {
   const labels = ownLabels(def.labels);
-  return { name: def.name, labels, deleted: def.deleted, data: def.data, def, built: undefined };
+  return { name: def.name, labels, deleted: def.deleted, data: def.data, def, value: undefined, built: undefined };
 }
 
 function deleteProp(p: LProp): void {

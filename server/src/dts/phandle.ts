@@ -4,8 +4,10 @@
 // appended last), path_references (`&x` outside cells -> full path + NUL), then
 // omit_unused_nodes — after numbering, so omitted nodes have already used numbers (SPEC.md §4).
 // Also duplicate labels. Errors come back with text offsets.
-import type { Marker, ParseError } from './ast.js';
-import { deleteNode, fullPath, nodeByRef, type LabelIndex, type LNode, type LProp } from './livetree.js';
+import type { Label, Marker, ParseError } from './ast.js';
+import { deleteNode, fullPath, nodeByRef, NO_LABELS, type LabelIndex, type LNode, type LProp } from './livetree.js';
+
+const NO_MARKERS: Marker[] = Object.freeze([]) as unknown as Marker[];
 
 export interface ResolvedRef {
   marker: Marker;
@@ -18,8 +20,6 @@ export interface ResolvedRef {
 export interface FixupResult {
   errors: ParseError[];
   refs: ResolvedRef[];
-  /** Final value bytes of every live property (phandles filled, paths inserted). */
-  values: Map<LProp, Uint8Array>;
 }
 
 /** Big-endian cell at `at` (no DataView per write: thousands of references per board). */
@@ -42,6 +42,12 @@ function liveNodes(root: LNode): LNode[] {
   return out;
 }
 
+function hasMarker(p: LProp, kind: Marker['kind']): boolean {
+  const ms = p.data.markers;
+  for (let i = 0; i < ms.length; i++) if (ms[i]!.kind === kind) return true;
+  return false;
+}
+
 const baseLen = (name: string): number => { const i = name.indexOf('@'); return i < 0 ? name.length : i; };
 
 function isOneString(v: Uint8Array): boolean {
@@ -51,9 +57,11 @@ function isOneString(v: Uint8Array): boolean {
 /** check_name_properties (skipped entirely when name_is_string failed somewhere, as its prereq). */
 function nameProperties(live: LNode[]): void {
   const withName: LNode[] = [];
-  for (const n of live) {
+  for (let i = 0; i < live.length; i++) {
+    const n = live[i]!;
     let first = true;
-    for (const x of n.props) {
+    for (let j = 0; j < n.props.length; j++) {
+      const x = n.props[j]!;
       if (x.name !== 'name') continue;
       if (first) withName.push(n);
       first = false;
@@ -83,10 +91,9 @@ export function runFixups(root: LNode, index: LabelIndex, plugin: boolean): Fixu
 
   // explicit_phandles
   const used = new Map<number, LNode>();
-  const selfRefs = new Set<LProp>();
-  const phandleProp = (n: LNode, name: string): number => {
-    const p = n.props.find((x) => !x.deleted && x.name === name);
-    if (!p) return 0;
+  /** The phandle a `phandle`/`linux,phandle` property gives, 0 when it gives none. */
+  const phandleValue = (n: LNode, p: LProp): number => {
+    const name = p.name;
     const v = p.data.bytes;
     if (v.length !== 4) {
       err('phandle-invalid', `bad length (${v.length}) ${name} property`, p.def.start, p.def.end);
@@ -95,7 +102,6 @@ export function runFixups(root: LNode, index: LabelIndex, plugin: boolean): Fixu
     const m = p.data.markers.find((x) => x.kind === 'phandle');
     if (m) {
       if (nodeByRef(root, m.ref, index) !== n) err('phandle-invalid', `${name} is a reference to another node`, m.start, m.end);
-      selfRefs.add(p);
       return 0;
     }
     const ph = ((v[0] << 24) | (v[1] << 16) | (v[2] << 8) | v[3]) >>> 0;
@@ -105,9 +111,20 @@ export function runFixups(root: LNode, index: LabelIndex, plugin: boolean): Fixu
     }
     return ph;
   };
-  for (const n of live) {
-    let ph = phandleProp(n, 'phandle');
-    const lph = phandleProp(n, 'linux,phandle');
+  for (let i = 0; i < live.length; i++) {
+    const n = live[i]!;
+    // the first live `phandle` and `linux,phandle` (one pass: most nodes have neither)
+    let pp: LProp | undefined;
+    let lp: LProp | undefined;
+    for (let j = 0; j < n.props.length; j++) {
+      const x = n.props[j]!;
+      if (x.deleted) continue;
+      if (x.name === 'phandle') pp ??= x;
+      else if (x.name === 'linux,phandle') lp ??= x;
+    }
+    if (!pp && !lp) continue;
+    let ph = pp ? phandleValue(n, pp) : 0;
+    const lph = lp ? phandleValue(n, lp) : 0;
     if (!ph && !lph) continue;
     const def = n.defs[0];
     if (lph && ph && ph !== lph) err('phandle-mismatch', "mismatching 'phandle' and 'linux,phandle' properties", def.nameStart, def.nameEnd);
@@ -121,23 +138,27 @@ export function runFixups(root: LNode, index: LabelIndex, plugin: boolean): Fixu
     used.set(ph, n);
   }
 
-  // Working copies of values that fixups write into.
-  const values = new Map<LProp, Uint8Array>();
+  // Working copies of values that fixups write into (LProp.value: the parsed bytes are shared
+  // with the next analysis's reused statements, so they are never written).
   const valueOf = (p: LProp): Uint8Array => {
-    let v = values.get(p);
+    let v = p.value;
     if (!v) {
-      v = p.data.markers.some((m) => m.kind === 'phandle') ? p.data.bytes.slice() : p.data.bytes;
-      values.set(p, v);
+      v = hasMarker(p, 'phandle') ? p.data.bytes.slice() : p.data.bytes;
+      p.value = v;
     }
     return v;
   };
 
   // phandle_references with get_node_phandle's static counter
   let next = 1;
-  for (const n of live) {
-    for (const p of n.props) {
+  for (let i = 0; i < live.length; i++) {
+    const n = live[i]!;
+    for (let j = 0; j < n.props.length; j++) {
+      const p = n.props[j]!;
       if (p.deleted) continue;
-      for (const m of p.data.markers) {
+      const ms = p.data.markers;
+      for (let k = 0; k < ms.length; k++) {
+        const m = ms[k]!;
         if (m.kind !== 'phandle') continue;
         const target = nodeByRef(root, m.ref, index);
         refs.push({ marker: m, kind: 'phandle', prop: p, node: n, target });
@@ -154,7 +175,9 @@ export function runFixups(root: LNode, index: LabelIndex, plugin: boolean): Fixu
             const d = new Uint8Array(4);
             writeU32(d, 0, next);
             const def = target.defs[0];
-            target.props.push({ name: 'phandle', labels: [], deleted: false, data: { bytes: d, markers: [] }, def: { name: 'phandle', labels: [], deleted: false, data: { bytes: d, markers: [] }, start: def.nameStart, end: def.nameEnd, nameStart: def.nameStart, nameEnd: def.nameEnd } });
+            // ~one per referenced node: the value and the empty lists are shared by the pair
+            const data = { bytes: d, markers: NO_MARKERS };
+            target.props.push({ name: 'phandle', labels: NO_LABELS, deleted: false, data, def: { name: 'phandle', labels: NO_LABELS as unknown as Label[], deleted: false, data, start: def.nameStart, end: def.nameEnd, nameStart: def.nameStart, nameEnd: def.nameEnd }, value: undefined, built: undefined });
           }
         }
         writeU32(v, m.offset, target.phandle);
@@ -164,9 +187,11 @@ export function runFixups(root: LNode, index: LabelIndex, plugin: boolean): Fixu
   }
 
   // path_references: insert full paths (markers are in offset order within a value)
-  for (const n of live) {
-    for (const p of n.props) {
-      if (p.deleted || !p.data.markers.some((m) => m.kind === 'path')) continue;
+  for (let i = 0; i < live.length; i++) {
+    const n = live[i]!;
+    for (let j = 0; j < n.props.length; j++) {
+      const p = n.props[j]!;
+      if (p.deleted || !hasMarker(p, 'path')) continue;
       const base = valueOf(p);
       const parts: Uint8Array[] = [];
       let at = 0;
@@ -188,7 +213,7 @@ export function runFixups(root: LNode, index: LabelIndex, plugin: boolean): Fixu
       const out = new Uint8Array(total);
       let o = 0;
       for (const x of parts) { out.set(x, o); o += x.length; }
-      values.set(p, out);
+      p.value = out;
     }
   }
 
@@ -200,11 +225,13 @@ export function runFixups(root: LNode, index: LabelIndex, plugin: boolean): Fixu
   omit(root);
 
   duplicateLabels(root, err);
-  return { errors, refs, values };
+  return { errors, refs };
 }
 
 /** check_duplicate_label: one label on two different nodes, properties or value positions. */
 function duplicateLabels(root: LNode, err: (c: string, m: string, s: number, e: number) => void): void {
+  // The first owner of each label: a node, a property of it, or a position in its value (an
+  // object only for the first sighting; every label of a board is seen once or twice).
   type Owner = { node: LNode; prop?: LProp; marker?: Marker };
   const describe = (o: Owner): string => {
     const path = fullPath(o.node);
@@ -212,20 +239,30 @@ function duplicateLabels(root: LNode, err: (c: string, m: string, s: number, e: 
     return o.marker ? `value of '${o.prop.name}' in ${path}` : `'${o.prop.name}' in ${path}`;
   };
   const owners = new Map<string, Owner>();
-  const see = (label: string, o: Owner, start: number, end: number): void => {
+  const see = (label: string, node: LNode, prop: LProp | undefined, marker: Marker | undefined, start: number, end: number): void => {
     const prev = owners.get(label);
-    if (!prev) owners.set(label, o);
-    else if (prev.node !== o.node || prev.prop !== o.prop || prev.marker !== o.marker) {
-      err('label-duplicate', `Duplicate label '${label}' on ${describe(o)} and ${describe(prev)}`, start, end);
+    if (!prev) owners.set(label, { node, prop, marker });
+    else if (prev.node !== node || prev.prop !== prop || prev.marker !== marker) {
+      err('label-duplicate', `Duplicate label '${label}' on ${describe({ node, prop, marker })} and ${describe(prev)}`, start, end);
     }
   };
-  for (const n of liveNodes(root)) {
-    const def = n.defs[0];
-    for (const l of n.labels) if (!l.deleted) see(l.name, { node: n }, def.nameStart, def.nameEnd);
-    for (const p of n.props) {
+  const live = liveNodes(root);
+  for (let i = 0; i < live.length; i++) {
+    const n = live[i]!;
+    const def = n.defs[0]!;
+    for (let j = 0; j < n.labels.length; j++) {
+      const l = n.labels[j]!;
+      if (!l.deleted) see(l.name, n, undefined, undefined, def.nameStart, def.nameEnd);
+    }
+    for (let j = 0; j < n.props.length; j++) {
+      const p = n.props[j]!;
       if (p.deleted) continue;
-      for (const l of p.labels) if (!l.deleted) see(l.name, { node: n, prop: p }, p.def.nameStart, p.def.nameEnd);
-      for (const m of p.data.markers) if (m.kind === 'label') see(m.ref, { node: n, prop: p, marker: m }, m.start, m.end);
+      for (let k = 0; k < p.labels.length; k++) {
+        const l = p.labels[k]!;
+        if (!l.deleted) see(l.name, n, p, undefined, p.def.nameStart, p.def.nameEnd);
+      }
+      const ms = p.data.markers;
+      for (let k = 0; k < ms.length; k++) if (ms[k]!.kind === 'label') see(ms[k]!.ref, n, p, ms[k], ms[k]!.start, ms[k]!.end);
     }
   }
 }
