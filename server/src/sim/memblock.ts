@@ -21,6 +21,10 @@ export const ALLOC_ACCESSIBLE = 0n;
 export const ALLOC_NOLEAKTRACE = 1n;
 export const NUMA_NO_NODE = -1;
 
+/** The lines of an event the kernel prints nothing for (most of them without memblock=debug):
+ * one shared, frozen list. */
+const NO_LINES: string[] = Object.freeze([]) as unknown as string[];
+
 export class Memblock {
   memory: Region[] = [];
   reserved: Region[] = [];
@@ -69,7 +73,7 @@ export class Memblock {
 
   /** `memblock_reserve: [0x…-0x…] caller` (end = base + size - 1, wrapping like phys_addr_t). */
   private rangeLine(fn: string, base: bigint, size: bigint, caller: string): string[] {
-    if (!this.debug) return [];
+    if (!this.debug) return NO_LINES;
     const end = (base + size - 1n) & this.physMax;
     return [`${fn}: [${this.pa(base)}-${this.pa(end)}] ${caller}`];
   }
@@ -110,7 +114,7 @@ export class Memblock {
       this.record({ op: 'reserve', size: 0n, caller: 'memblock_double_array', lines: [`memblock: Failed to double ${name} array from ${max} to ${max * 2} entries !`] });
       return false;
     }
-    this.record({ op: 'reserve', size: 0n, caller: 'memblock_double_array', lines: this.debug ? [`memblock: ${name} is doubled to ${max * 2} at [${this.pa(addr)}-${this.pa(addr + newSize - 1n)}]`] : [] });
+    this.record({ op: 'reserve', size: 0n, caller: 'memblock_double_array', lines: this.debug ? [`memblock: ${name} is doubled to ${max * 2} at [${this.pa(addr)}-${this.pa(addr + newSize - 1n)}]`] : NO_LINES });
     if (name === 'memory') this.memoryMax = max * 2;
     else this.reservedMax = max * 2;
     const old = this.allocated[name];
@@ -157,7 +161,7 @@ export class Memblock {
 
   /** memblock_add_node without a debug line (early_init_dt_add_memory_arch before memblock=debug). */
   addSilent(base: bigint, size: bigint, nid = 0): boolean {
-    this.record({ op: 'add', base, size, caller: 'early_init_dt_add_memory_arch', lines: [] });
+    this.record({ op: 'add', base, size, caller: 'early_init_dt_add_memory_arch', lines: NO_LINES });
     return this.addRange(this.memory, base, size, nid, MEMBLOCK_NONE);
   }
 
@@ -220,12 +224,12 @@ export class Memblock {
   }
 
   markNomap(base: bigint, size: bigint, caller = 'memblock_mark_nomap'): boolean {
-    this.record({ op: 'mark_nomap', base, size, caller, lines: [] });
+    this.record({ op: 'mark_nomap', base, size, caller, lines: NO_LINES });
     return this.setClrFlag(base, size, true, MEMBLOCK_NOMAP);
   }
 
   clearNomap(base: bigint, size: bigint, caller = 'memblock_clear_nomap'): void {
-    this.record({ op: 'clear_nomap', base, size, caller, lines: [] });
+    this.record({ op: 'clear_nomap', base, size, caller, lines: NO_LINES });
     this.setClrFlag(base, size, false, MEMBLOCK_NOMAP);
   }
 
@@ -397,14 +401,14 @@ export class Memblock {
   private recordPhysAlloc(size: bigint, align: bigint, start: bigint, end: bigint, caller: string, owner: string): MemblockEvent {
     const ev: MemblockEvent = {
       op: 'alloc', fn: 'memblock_phys_alloc_range', size, align, from: start, maxAddr: end, caller, owner,
-      lines: this.debug ? [`memblock_phys_alloc_range: ${size} bytes align=0x${align.toString(16)} from=${this.pa(start)} max_addr=${this.pa(end)} ${caller}`] : [],
+      lines: this.debug ? [`memblock_phys_alloc_range: ${size} bytes align=0x${align.toString(16)} from=${this.pa(start)} max_addr=${this.pa(end)} ${caller}`] : NO_LINES,
     };
     this.record(ev);
     return ev;
   }
 
   private recordReserve(base: bigint, size: bigint, caller: string, owner: string, silent: boolean): void {
-    this.record({ op: 'reserve', base, size, caller, owner, lines: silent ? [] : this.rangeLine('memblock_reserve', base, size, caller) });
+    this.record({ op: 'reserve', base, size, caller, owner, lines: silent ? NO_LINES : this.rangeLine('memblock_reserve', base, size, caller) });
   }
 
   /** memblock_alloc_try_nid and friends (memblock_alloc_internal): limit to current_limit,
