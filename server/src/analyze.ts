@@ -58,6 +58,8 @@ export interface Analysis {
    * analysis can reuse it. */
   simKey?: string;
   simTree?: DtTree;
+  /** The include directories the board was compiled with (and the extra ones asked for). */
+  includeSetup?: { extra: string[]; dirs: ReturnType<typeof includeSetupFor> };
 }
 
 /** Loads the tree-sitter wasm once; call before analyzeBoard. */
@@ -108,9 +110,13 @@ export function analyzeBoard(entry: string, opts: AnalyzeOptions = {}): Analysis
   const fs = opts.fs ?? nodeFileSystem;
   const t0 = performance.now();
   const previous = opts.previous?.entry === entry ? opts.previous : undefined;
-  const compiled = opts.compiled ?? compile(entry, { ...includeSetupFor(entry, opts.includeDirs), fs, parser: opts.parser ?? 'native', ...(previous ? { previous: previous.compile } : {}) });
+  // kbuild's include setup probes the file system up to the tree's root: the previous analysis
+  // of the board (same options) already did
+  const extra = opts.includeDirs ?? [];
+  const setup = previous?.includeSetup && previous.includeSetup.extra.join('\0') === extra.join('\0') ? previous.includeSetup : { extra, dirs: includeSetupFor(entry, extra) };
+  const compiled = opts.compiled ?? compile(entry, { ...setup.dirs, fs, parser: opts.parser ?? 'native', ...(previous ? { previous: previous.compile } : {}) });
   const t1 = performance.now();
-  const out: Analysis = { entry, compile: compiled, findings: [...compiled.findings], timings: { compile: t1 - t0, simulate: 0, rules: 0 } };
+  const out: Analysis = { entry, compile: compiled, findings: [...compiled.findings], timings: { compile: t1 - t0, simulate: 0, rules: 0 }, includeSetup: setup };
   const arch = opts.arch && opts.arch !== 'auto' ? opts.arch : detectArch(entry, compiled.tree);
   // dtc refuses a tree with errors: the kernel would never see it.
   if (opts.simulate === false || compiled.findings.some((f) => f.severity === 'error')) return out;

@@ -53,10 +53,11 @@ function fewBraces(text: string): boolean {
   return true;
 }
 
-/** Length of the common prefix of a and b (compared in chunks: equal runs cost a memcmp). */
-export function commonPrefix(a: string, b: string): number {
+/** Length of the common prefix of a and b (compared in chunks: equal runs cost a memcmp), when
+ * the first `known` characters are already known to be equal. */
+export function commonPrefix(a: string, b: string, known = 0): number {
   const n = Math.min(a.length, b.length);
-  let i = 0;
+  let i = Math.min(known, n);
   for (const step of [65536, 4096, 256]) {
     while (i + step <= n && a.slice(i, i + step) === b.slice(i, i + step)) i += step;
   }
@@ -70,7 +71,7 @@ export function commonPrefix(a: string, b: string): number {
 function reusableMark(prev: PreviousParse, text: string): ParseMark | undefined {
   const marks = prev.ast.marks;
   if (!marks?.length) return undefined;
-  const same = commonPrefix(prev.text, text);
+  const same = commonPrefix(prev.text, text, prev.samePrefix);
   let lo = 0, hi = marks.length - 1, best = -1;
   while (lo <= hi) {
     const mid = (lo + hi) >> 1;
@@ -79,8 +80,10 @@ function reusableMark(prev: PreviousParse, text: string): ParseMark | undefined 
   return best < 0 ? undefined : marks[best];
 }
 
-/** A previous parse of the same board, for statement reuse after an edit. */
-export interface PreviousParse { text: string; ast: DtsAst }
+/** A previous parse of the same board, for statement reuse after an edit; `samePrefix`: how
+ * many leading characters of the new text are known to be the same (the preprocessor's
+ * resumedAt), so only the rest is compared. */
+export interface PreviousParse { text: string; ast: DtsAst; samePrefix?: number }
 
 export function parseText(text: string, parser: CompileTextOptions['parser'] = 'auto', cacheKey?: string, prev?: PreviousParse): { ast: DtsAst; parsedBy: 'tree-sitter' | 'native' } {
   const mark = prev && reusableMark(prev, text);
@@ -151,6 +154,7 @@ export function compile(entryPath: string, opts: CompileOptions): CompileResult 
   if (prev && prev.pre.text === pre.text && prev.pre.map instanceof SourceMapImpl && prev.pre.map.sameAs(pre.map) && sameFindings(prev.pre.findings, pre.findings)) {
     return { ...prev, timings: { preprocess: t1 - t0, parse: 0, merge: 0 } };
   }
-  const r = compileText(pre.text, { map: pre.map, parser: opts.parser, file: entryPath, cacheKey: entryPath, ...(prev ? { previous: prev } : {}) });
+  const previous = prev && { text: prev.text, ast: prev.ast, samePrefix: pre.resumedAt };
+  const r = compileText(pre.text, { map: pre.map, parser: opts.parser, file: entryPath, cacheKey: entryPath, ...(previous ? { previous } : {}) });
   return { ...r, findings: [...pre.findings, ...r.findings], pre, timings: { preprocess: t1 - t0, ...r.timings } };
 }
