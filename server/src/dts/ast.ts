@@ -14,6 +14,11 @@ export interface Marker {
   end: number;
 }
 
+/** The label and marker lists of the many definitions and values without one: shared and frozen
+ * (a board has thousands of properties; the parsed statements are kept across edits). */
+export const NO_LABEL_DEFS: Label[] = Object.freeze([]) as unknown as Label[];
+export const NO_MARKERS: Marker[] = Object.freeze([]) as unknown as Marker[];
+
 export interface Data {
   bytes: Uint8Array;
   markers: Marker[];

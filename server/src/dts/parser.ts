@@ -7,7 +7,7 @@
 import { Lexer, State, type Token } from './lexer.js';
 import { parsePrim, type ExprContext } from './expr.js';
 import { parsePropData } from './values.js';
-import type { Data, DtsAst, Label, NodeDef, ParseError, ParseMark, PropDef, RefTarget, TopStatement } from './ast.js';
+import { NO_LABEL_DEFS, type Data, type DtsAst, type Label, type NodeDef, type ParseError, type ParseMark, type PropDef, type RefTarget, type TopStatement } from './ast.js';
 
 class SyntaxAbort extends Error {}
 
@@ -187,6 +187,7 @@ export class DtsParser implements ExprContext {
   }
 
   labels(): Label[] {
+    if (this.tok.kind !== 'label') return NO_LABEL_DEFS;
     const out: Label[] = [];
     while (this.tok.kind === 'label') {
       const t = this.take();
@@ -237,7 +238,7 @@ export class DtsParser implements ExprContext {
       this.take();
       const inner = this.member(start);
       if (!('props' in inner)) this.syntax(t);
-      inner.labels.unshift(...labels);
+      if (labels.length) inner.labels = [...labels, ...inner.labels];
       inner.omit = true;
       return inner;
     }

@@ -4,10 +4,8 @@
 // appended last), path_references (`&x` outside cells -> full path + NUL), then
 // omit_unused_nodes — after numbering, so omitted nodes have already used numbers (SPEC.md §4).
 // Also duplicate labels. Errors come back with text offsets.
-import type { Label, Marker, ParseError } from './ast.js';
+import { NO_LABEL_DEFS, NO_MARKERS, type Marker, type ParseError } from './ast.js';
 import { deleteNode, fullPath, nodeByRef, NO_LABELS, type LabelIndex, type LNode, type LProp } from './livetree.js';
-
-const NO_MARKERS: Marker[] = Object.freeze([]) as unknown as Marker[];
 
 export interface ResolvedRef {
   marker: Marker;
@@ -177,7 +175,7 @@ export function runFixups(root: LNode, index: LabelIndex, plugin: boolean): Fixu
             const def = target.defs[0];
             // ~one per referenced node: the value and the empty lists are shared by the pair
             const data = { bytes: d, markers: NO_MARKERS };
-            target.props.push({ name: 'phandle', labels: NO_LABELS, deleted: false, data, def: { name: 'phandle', labels: NO_LABELS as unknown as Label[], deleted: false, data, start: def.nameStart, end: def.nameEnd, nameStart: def.nameStart, nameEnd: def.nameEnd }, value: undefined, built: undefined });
+            target.props.push({ name: 'phandle', labels: NO_LABELS, deleted: false, data, def: { name: 'phandle', labels: NO_LABEL_DEFS, deleted: false, data, start: def.nameStart, end: def.nameEnd, nameStart: def.nameStart, nameEnd: def.nameEnd }, value: undefined, built: undefined });
           }
         }
         writeU32(v, m.offset, target.phandle);

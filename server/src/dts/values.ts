@@ -5,7 +5,7 @@
 // markers), labels anywhere. /incbin/ is reported as unsupported.
 import type { Token } from './lexer.js';
 import { parsePrim, type ExprContext } from './expr.js';
-import type { Data, Label, Marker } from './ast.js';
+import { NO_MARKERS, type Data, type Label, type Marker } from './ast.js';
 
 /** What the value rules need from the statement parser. */
 export interface ValueParser extends ExprContext {
@@ -41,8 +41,28 @@ class ByteBuf {
     }
     for (let s = bits - 8; s >= 0; s -= 8) this.buf[this.len++] = Number((v >> BigInt(s)) & 0xffn);
   }
-  done(): Uint8Array { return this.buf.slice(0, this.len); }
+  /** The value so far, copied out: small values into the current slab (views on one shared
+   * ArrayBuffer instead of an ArrayBuffer and a malloc'd store each), large ones on their own. */
+  done(): Uint8Array {
+    const n = this.len;
+    if (n > SLAB_VALUE_MAX) return this.buf.slice(0, n);
+    if (slabUsed + n > slab.length) {
+      slab = new Uint8Array(SLAB_SIZE);
+      slabUsed = 0;
+    }
+    const out = slab.subarray(slabUsed, slabUsed + n);
+    for (let i = 0; i < n; i++) out[i] = this.buf[i]!;
+    slabUsed += n;
+    return out;
+  }
 }
+
+// A slab is kept alive by any value on it, so it stays small: a board's values fill ~10 of them,
+// and a re-parse after an edit fills new ones while the old tail's become garbage together.
+const SLAB_SIZE = 16384;
+const SLAB_VALUE_MAX = 256;
+let slab = new Uint8Array(SLAB_SIZE);
+let slabUsed = 0;
 
 // Values are built here and copied out by done(); parsing never nests two values.
 const SCRATCH = new ByteBuf();
@@ -95,7 +115,7 @@ export function parsePropData(p: ValueParser): { data: Data; end: number } {
     if (!p.isOp(',')) break;
     p.take();
   }
-  return { data: { bytes: buf.done(), markers }, end: lastEnd };
+  return { data: { bytes: buf.done(), markers: markers.length ? markers : NO_MARKERS }, end: lastEnd };
 }
 
 /** arrayprefix ... '>' : `/bits/ N <` or `<`, then prims, references and labels; returns the end. */
