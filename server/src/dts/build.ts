@@ -206,8 +206,17 @@ export function buildTree(ast: DtsAst, map: OffsetMap): BuildResult {
   };
   const all: LNode[] = [merged.root];
   // A loop, not push(...children): a node with ~100k children would overflow the call stack.
-  for (let i = 0; i < all.length; i++) for (const c of all[i].children) all.push(c); // deleted nodes too
-  for (const ln of all) for (const def of ln.defs) for (const l of def.labels) labelDef(l.name, l.start, l.end, ln);
+  for (let i = 0; i < all.length; i++) {
+    const ch = all[i]!.children;
+    for (let j = 0; j < ch.length; j++) all.push(ch[j]!); // deleted nodes too
+  }
+  for (let i = 0; i < all.length; i++) {
+    const ln = all[i]!;
+    for (let j = 0; j < ln.defs.length; j++) {
+      const ls = ln.defs[j]!.labels;
+      for (let k = 0; k < ls.length; k++) labelDef(ls[k]!.name, ls[k]!.start, ls[k]!.end, ln);
+    }
+  }
   for (const l of merged.fragmentLabels) labelDef(l.name, l.start, l.end, l.target);
 
   const references: Reference[] = [];

@@ -67,7 +67,12 @@ export function addLabel(labels: LLabel[], name: string): LLabel[] {
 function ownLabels(defs: { name: string }[]): LLabel[] {
   if (defs.length === 0) return NO_LABELS;
   const labels: LLabel[] = [];
-  for (const l of defs) if (!labels.some((x) => x.name === l.name)) labels.push({ name: l.name, deleted: false });
+  for (let i = 0; i < defs.length; i++) {
+    const name = defs[i]!.name;
+    let seen = false;
+    for (let j = 0; j < labels.length && !seen; j++) seen = labels[j]!.name === name;
+    if (!seen) labels.push({ name, deleted: false });
+  }
   return labels;
 }
 
@@ -75,15 +80,18 @@ function ownLabels(defs: { name: string }[]): LLabel[] {
 export function buildNode(def: NodeDef, index: LabelIndex, parent: LNode | null): LNode {
   // `a: b: x {}` adds b then a, each prepended: the list reads a, b. Duplicates collapse.
   const labels = ownLabels(def.labels);
+  // exactly sized arrays (push would give every node a 17-slot store)
+  const dp = def.props;
+  const dc = def.children;
+  const props: LProp[] = dp.length ? new Array(dp.length) : [];
+  const children: LNode[] = dc.length ? new Array(dc.length) : [];
   const node: LNode = {
-    name: def.name, labels, props: [], children: [],
+    name: def.name, labels, props, children,
     parent, deleted: def.deleted, dead: false, omit: def.omit, referenced: false, phandle: 0, defs: [def], built: undefined,
   };
   for (let i = 0; i < labels.length; i++) index.register(labels[i]!.name, node);
-  const props = def.props;
-  for (let i = 0; i < props.length; i++) node.props.push(buildProp(props[i]!));
-  const children = def.children;
-  for (let i = 0; i < children.length; i++) node.children.push(buildNode(children[i]!, index, node));
+  for (let i = 0; i < dp.length; i++) props[i] = buildProp(dp[i]!);
+  for (let i = 0; i < dc.length; i++) children[i] = buildNode(dc[i]!, index, node);
   return node;
 }
 
