@@ -19,6 +19,7 @@ import * as _lexer from './lexer.js';
 import type { LexedFile } from './lexer.js';
 // Module-local copies: cheaper than live-binding getters in CommonJS output (tsx, tests).
 const lexFile = _lexer.lexFile;
+const lexText = _lexer.lexText;
 const lineCol = _lexer.lineCol;
 import * as _macros from './macros.js';
 import type { Macro } from './macros.js';
@@ -135,9 +136,10 @@ export class Engine extends Expander {
     else this.finding('error', 'macro-args', message, this.useFile, this.useStart, this.useStart + 1);
   }
 
-  /** Opens a file as a new frame (the entry file, or an #include). */
-  pushFile(path: string, text: string): void {
-    const lf = lexFile(path, text);
+  /** Opens a file as a new frame (the entry file, or an #include). The entry is lexed outside
+   * the lex cache: it is the file being edited, whose next text will differ. */
+  pushFile(path: string, text: string, entry = false): void {
+    const lf = entry ? lexText(path, text) : lexFile(path, text);
     const fid = this.fileId(lf);
     this.tokensPushed += lf.toks.length;
     for (const p of lf.problems) this.finding('error', p.code, p.message, fid, p.start, p.end);

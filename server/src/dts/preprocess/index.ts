@@ -7,7 +7,7 @@
 import type { Finding, SourcePos, SourceRange } from '../tree.js';
 import { Engine } from './engine.js';
 import { FileReader, MAX_FILE_CHARS, type FileSystem } from './include.js';
-import { lexFile, lexText, lineCol } from './lexer.js';
+import { lexText, lineCol } from './lexer.js';
 import { B_BASE_FILE, B_COUNTER, B_DATE, B_FILE, B_INCLUDE_LEVEL, B_LINE, B_TIME, macroBodyText, parseDefine, type Macro } from './macros.js';
 import type { MappedFile, SourceMap } from './sourcemap.js';
 import type { LexedFile } from './lexer.js';
@@ -119,6 +119,11 @@ class EmptyMap implements SourceMap {
 // tokens at ~16 bytes per source character and parsed #defines), which would keep every lexed
 // include alive as long as an editor keeps the result (measured: 51 of 72 MB live with the 5
 // corpus/big boards open). One per LexedFile, shared by the source map and the macro views.
+/** Stands in for a file whose tokens are not kept. */
+function unlexed(path: string): LexedFile {
+  return { path, text: '', toks: [], lineStarts: [0], problems: [], defCache: new Map() };
+}
+
 const slimFiles = new WeakMap<LexedFile, MappedFile>();
 
 function slimFile(lf: LexedFile): MappedFile {
@@ -213,11 +218,11 @@ export function preprocess(entryPath: string, opts: PreprocessOptions): Preproce
     let checkpoints: Checkpoint[] = [];
     if (rs && ckIndex >= 0) {
       const ck = rs.checkpoints[ckIndex];
-      restore(e, rs, ck, lexFile(entryPath, text));
+      restore(e, rs, ck, lexText(entryPath, text));
       checkpoints = rs.checkpoints.slice(0, ckIndex + 1);
       resumedAt = ck.printer.len;
     } else {
-      e.pushFile(entryPath, text);
+      e.pushFile(entryPath, text, true);
       e.entryFindEnd = findings.length;
     }
     e.recorder = new Recorder(checkpoints);
@@ -238,7 +243,9 @@ export function preprocess(entryPath: string, opts: PreprocessOptions): Preproce
     };
     const state: ResumeState = {
       entryPath, key: key || optionsKey(opts), entryText: text, checkpoints, text: out, map: e.printer.map,
-      findings: findings.slice(), entryFindEnd: e.entryFindEnd, files: e.files, includes: e.includes.slice(), reads: reader.log, once: [...e.once],
+      // files[0], the entry file, is lexed again from its new text on resume: keeping its tokens
+      // would keep a board file's worth of them alive per analysis
+      findings: findings.slice(), entryFindEnd: e.entryFindEnd, files: [unlexed(entryPath), ...e.files.slice(1)], includes: e.includes.slice(), reads: reader.log, once: [...e.once],
     };
     Object.defineProperty(result, 'resume', { value: state, enumerable: false });
     return result;
