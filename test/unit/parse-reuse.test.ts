@@ -7,7 +7,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { compile, initParser, parseText, commonPrefix } from '../../server/src/dts/frontend.js';
+import { compile, initParser, parseText } from '../../server/src/dts/frontend.js';
+import { commonPrefix, commonSuffix } from '../../server/src/dts/text_diff.js';
 import { includeSetupFor } from '../../server/src/analyze.js';
 import { nodeFileSystem } from '../../server/src/dts/preprocess/index.js';
 import type { DtsAst } from '../../server/src/dts/ast.js';
@@ -61,6 +62,20 @@ test('commonPrefix finds the first difference at any distance', () => {
   assert.equal(commonPrefix(a, 'y' + a), 0);
   assert.equal(commonPrefix(a, a.slice(0, 5000)), 5000);
   assert.equal(commonPrefix(a.slice(0, 300) + 'q' + a.slice(301), a), 300);
+  assert.equal(commonPrefix(a.slice(0, 300) + 'q' + a.slice(301), a, 200), 300);
+});
+
+test('commonSuffix finds the last difference at any distance, within its limit', () => {
+  const a = 'abc' + 'x'.repeat(70000);
+  assert.equal(commonSuffix(a, a), a.length);
+  assert.equal(commonSuffix(a, 'abd' + 'x'.repeat(70000)), 70000);
+  assert.equal(commonSuffix(a, a + 'y'), 0);
+  assert.equal(commonSuffix(a, a.slice(5000)), a.length - 5000);
+  assert.equal(commonSuffix(a.slice(0, 300) + 'q' + a.slice(301), a), a.length - 301);
+  // an insertion into a run of equal characters: prefix and suffix must not overlap
+  const b = 'x'.repeat(10) + 'x' + 'x'.repeat(10);
+  const c = 'x'.repeat(21);
+  assert.equal(commonSuffix(b + 'y', c + 'xy', Math.min(b.length + 1, c.length + 2) - commonPrefix(b + 'y', c + 'xy')), 1);
 });
 
 test('a parse resumed after an edit equals a fresh parse (native and tree-sitter)', async () => {

@@ -15,6 +15,7 @@ import type { Parser, Tree, TreeCursor } from 'web-tree-sitter';
 import wts = require('web-tree-sitter');
 import { DtsParser, markOf, MAX_DEPTH, prefixAst } from './parser.js';
 import type { DtsAst, Label, NodeDef, ParseMark, PropDef } from './ast.js';
+import { commonPrefix, commonSuffix } from './text_diff.js';
 
 let parser: Parser | undefined;
 let loading: Promise<void> | undefined;
@@ -59,9 +60,10 @@ class Fallback extends Error {}
 const MAX_CACHED = 8;
 const cache = new Map<string, { text: string; tree: Tree }>();
 
-function point(text: string, index: number): { row: number; column: number } {
-  let row = 0, lineStart = 0;
-  for (let i = text.indexOf('\n'); i >= 0 && i < index; i = text.indexOf('\n', i + 1)) { row++; lineStart = i + 1; }
+/** Row and column of `index` (rows counted from `from`, a line start at row `row`). */
+function point(text: string, index: number, from = 0, row = 0): { row: number; column: number } {
+  let lineStart = from;
+  for (let i = text.indexOf('\n', from); i >= 0 && i < index; i = text.indexOf('\n', i + 1)) { row++; lineStart = i + 1; }
   return { row, column: index - lineStart };
 }
 
@@ -69,15 +71,16 @@ function point(text: string, index: number): { row: number; column: number } {
 function editedOld(key: string | undefined, text: string): Tree | undefined {
   const old = key === undefined ? undefined : cache.get(key);
   if (!old) return undefined;
-  const a = old.text, n = Math.min(a.length, text.length);
-  let pre = 0;
-  while (pre < n && a.charCodeAt(pre) === text.charCodeAt(pre)) pre++;
+  const a = old.text;
+  const pre = commonPrefix(a, text);
   if (pre === a.length && pre === text.length) return old.tree;
-  let suf = 0;
-  while (suf < n - pre && a.charCodeAt(a.length - 1 - suf) === text.charCodeAt(text.length - 1 - suf)) suf++;
+  const suf = commonSuffix(a, text, Math.min(a.length, text.length) - pre);
+  // rows up to the edit are the same in both texts: count them once
+  const start = point(text, pre);
+  const lineStart = pre - start.column;
   old.tree.edit({
     startIndex: pre, oldEndIndex: a.length - suf, newEndIndex: text.length - suf,
-    startPosition: point(a, pre), oldEndPosition: point(a, a.length - suf), newEndPosition: point(text, text.length - suf),
+    startPosition: start, oldEndPosition: point(a, a.length - suf, lineStart, start.row), newEndPosition: point(text, text.length - suf, lineStart, start.row),
   });
   return old.tree;
 }

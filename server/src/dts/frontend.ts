@@ -10,6 +10,7 @@ import type { DtsAst, ParseMark } from './ast.js';
 import { preprocess, type FileSystem, type PreprocessResult } from './preprocess/index.js';
 import { SourceMapImpl } from './preprocess/sourcemap.js';
 import type { Finding } from './tree.js';
+import { commonPrefix } from './text_diff.js';
 
 export { canonicalDump } from './canon.js';
 export { initParser, getParser } from './cst.js';
@@ -51,18 +52,6 @@ function fewBraces(text: string): boolean {
   let n = 0;
   for (let i = text.indexOf('{'); i >= 0; i = text.indexOf('{', i + 1)) if (++n > TREE_SITTER_MAX_BRACES) return false;
   return true;
-}
-
-/** Length of the common prefix of a and b (compared in chunks: equal runs cost a memcmp), when
- * the first `known` characters are already known to be equal. */
-export function commonPrefix(a: string, b: string, known = 0): number {
-  const n = Math.min(a.length, b.length);
-  let i = Math.min(known, n);
-  for (const step of [65536, 4096, 256]) {
-    while (i + step <= n && a.slice(i, i + step) === b.slice(i, i + step)) i += step;
-  }
-  while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
-  return i;
 }
 
 /** The last statement boundary of `prev` whose parse looked only at text before the first

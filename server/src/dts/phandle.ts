@@ -46,6 +46,8 @@ function hasMarker(p: LProp, kind: Marker['kind']): boolean {
   return false;
 }
 
+const utf8 = new TextEncoder();
+
 const baseLen = (name: string): number => { const i = name.indexOf('@'); return i < 0 ? name.length : i; };
 
 function isOneString(v: Uint8Array): boolean {
@@ -203,7 +205,7 @@ export function runFixups(root: LNode, index: LabelIndex, plugin: boolean): Fixu
         }
         parts.push(base.subarray(at, m.offset));
         at = m.offset;
-        parts.push(new TextEncoder().encode(fullPath(target) + '\0'));
+        parts.push(utf8.encode(fullPath(target) + '\0'));
         target.referenced = true;
       }
       parts.push(base.subarray(at));

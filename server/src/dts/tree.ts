@@ -74,7 +74,9 @@ export function baseName(node: DtNode): string {
 }
 
 export function getProp(node: DtNode, name: string): DtProp | undefined {
-  return node.props.find((p) => p.name === name);
+  const ps = node.props;
+  for (let i = 0; i < ps.length; i++) if (ps[i]!.name === name) return ps[i];
+  return undefined;
 }
 
 export function hasProp(node: DtNode, name: string): boolean {
@@ -121,10 +123,14 @@ export function readU32(node: DtNode, name: string): number | undefined {
 }
 
 /** Decodes a string or string list (NUL-separated); undefined when absent. */
+/** One decoder for every string property (a TextDecoder per call cost more than the decode:
+ * status, compatible and device_type are read for most nodes on each analysis). */
+const utf8 = new TextDecoder();
+
 export function readStrings(node: DtNode, name: string): string[] | undefined {
   const p = getProp(node, name);
   if (!p) return undefined;
-  const text = new TextDecoder().decode(p.value);
+  const text = utf8.decode(p.value);
   const parts = text.split('\0');
   if (parts.length > 1 && parts[parts.length - 1] === '') parts.pop();
   return parts;

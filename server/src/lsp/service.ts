@@ -19,8 +19,13 @@ import type { SettingsCache } from './settings.js';
 
 type Kind = 'quick' | 'full';
 
+/** Event-loop turns a finished analysis waits before judging staleness (the edits that arrived
+ * meanwhile: a didChange and a didSave are two messages, one per turn). */
+const STALE_CHECK_TURNS = 4;
+
 interface BoardState {
-  timer?: ReturnType<typeof setTimeout>;
+  /** The scheduled run (a timer, or the next turn). */
+  timer?: { cancel(): void };
   pending?: Kind;
   quick?: Analysis;
   full?: Analysis;
@@ -125,11 +130,19 @@ export class Service {
   schedule(board: string, kind: Kind, delay: number): void {
     const st = this.state(board);
     st.pending = st.pending === 'full' || kind === 'full' ? 'full' : 'quick';
-    if (st.timer) clearTimeout(st.timer);
-    st.timer = setTimeout(() => {
+    st.timer?.cancel();
+    // No delay: the next event-loop turn (setImmediate), not a timer's minimum of 1 ms.
+    const go = (): void => {
       st.timer = undefined;
       void this.run(board);
-    }, delay);
+    };
+    if (delay > 0) {
+      const t = setTimeout(go, delay);
+      st.timer = { cancel: () => clearTimeout(t) };
+    } else {
+      const t = setImmediate(go);
+      st.timer = { cancel: () => clearImmediate(t) };
+    }
   }
 
   /** Waits for the board's pending run, if any (bounded). */
@@ -162,9 +175,9 @@ export class Service {
       const latest = st.quick ?? st.full;
       const previous = latest?.epoch === this.epoch ? { front: latest, sim: st.full?.epoch === this.epoch ? st.full : undefined } : undefined;
       const a = analyze({ board, full: kind === 'full', fs: this.fs, settings, folder, epoch: this.epoch, reuse, previous });
-      // Let edits that arrived while we were busy be applied before judging staleness.
-      await new Promise((r) => setTimeout(r, 1));
-      await new Promise((r) => setImmediate(r));
+      // Let edits that arrived while we were busy be applied before judging staleness: the
+      // connection reads them in the next poll phase and handles one message per turn.
+      for (let i = 0; i < STALE_CHECK_TURNS; i++) await new Promise((r) => setImmediate(r));
       if (this.isStale(a)) {
         this.log(`dropped stale ${kind} analysis of ${board}`);
         if (kind === 'full') this.schedule(board, 'full', this.debounceMs);
@@ -310,7 +323,7 @@ export class Service {
   /** A board no open document needs any more: withdraw its diagnostics. */
   retire(board: string): void {
     const st = this.boards.get(board);
-    if (st?.timer) clearTimeout(st.timer);
+    st?.timer?.cancel();
     this.boards.delete(board);
     this.retention.forget(board);
     for (const [file, m] of this.contributions) {

@@ -11,6 +11,7 @@
 // is the same as a full run's: cpp's state at the start of a line depends only on the text before.
 
 import type { Finding } from '../tree.js';
+import { commonPrefix } from '../text_diff.js';
 import { dirOf, type Engine, type Frame, type IfState, type IncludeRecord } from './engine.js';
 import { fileVersion, readRaw, type FileReader, type FileSystem } from './include.js';
 import type { LexedFile } from './lexer.js';
@@ -96,14 +97,6 @@ export class Recorder {
     this.list.push(ck);
     this.last = ck;
   }
-}
-
-function commonPrefix(a: string, b: string): number {
-  if (a === b) return a.length;
-  const n = Math.min(a.length, b.length);
-  let i = 0;
-  while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
-  return i;
 }
 
 /** The index of the checkpoint to resume from, or -1: the last one at or before the first
