@@ -53,6 +53,7 @@ function edit(text: string, rnd: () => number): string {
   return text.slice(0, at) + (kind === 1 ? '' : ins) + text.slice(at + len);
 }
 
+const marksOf = (ast: DtsAst) => ast.marks?.map(({ seen: _seen, ...m }) => m);
 const strip = (ast: DtsAst): Omit<DtsAst, 'marks'> => ({ v1: ast.v1, plugin: ast.plugin, memreserves: ast.memreserves, statements: ast.statements, errors: ast.errors });
 
 test('commonPrefix finds the first difference at any distance', () => {
@@ -81,17 +82,28 @@ test('commonSuffix finds the last difference at any distance, within its limit',
 test('a parse resumed after an edit equals a fresh parse (native and tree-sitter)', async () => {
   await initParser();
   const rnd = prng(Number(process.env.DTMEM_SEED ?? 8));
-  let reusedStatements = 0, cases = 0;
+  let reusedStatements = 0, adoptedTail = 0, cases = 0;
   for (const base of texts()) {
     for (const parser of ['native', 'tree-sitter'] as const) {
       let prevText = base;
       let prev = parseText(base, parser).ast;
       for (let i = 0; i < 12; i++) {
         const text = edit(prevText, rnd);
-        const fresh = parseText(text, parser).ast;
-        const resumed = parseText(text, parser, undefined, { text: prevText, ast: prev }).ast;
-        assert.deepEqual(strip(resumed), strip(fresh), `${parser} edit ${i} of a ${base.length}-char text`);
-        reusedStatements += resumed.statements.filter((s, k) => s === prev.statements[k]).length;
+        const { ast: fresh, parsedBy: freshBy } = parseText(text, parser);
+        const before = new Set(prev.statements);
+        const kept = prev.statements.slice();
+        const r = parseText(text, parser, undefined, { text: prevText, ast: prev });
+        const resumed = r.ast;
+        const what = `${parser} edit ${i} of a ${base.length}-char text`;
+        assert.deepEqual(strip(resumed), strip(fresh), what);
+        // the marks too (the next resume starts from them) for the native parser (the tree-sitter
+        // walker's marks end at a statement's end, the native parser's at the next token, and a
+        // chain of tree-sitter parses mixes both after fallbacks), but for how far each parse had
+        // looked ahead: a resumed parse did not look ahead from the statements it did not parse
+        if (parser === 'native' && r.parsedBy === freshBy) assert.deepEqual(marksOf(resumed), marksOf(fresh), what);
+        const shared = resumed.statements.findIndex((s, k) => s !== kept[k]);
+        reusedStatements += shared < 0 ? resumed.statements.length : shared;
+        if (shared >= 0) adoptedTail += resumed.statements.slice(shared).filter((s) => before.has(s)).length;
         cases++;
         prevText = text;
         prev = resumed;
@@ -99,6 +111,30 @@ test('a parse resumed after an edit equals a fresh parse (native and tree-sitter
     }
   }
   assert.ok(cases >= 48, `${cases} cases`);
-  // The edits land mostly after the first statements: reuse must really have happened.
+  // The edits land mostly after the first statements: reuse must really have happened, before
+  // the edit and (parse_tail.ts) after it.
   assert.ok(reusedStatements > cases, `${reusedStatements} statements reused over ${cases} cases`);
+  assert.ok(adoptedTail > cases, `${adoptedTail} statements after the edit taken over in ${cases} cases`);
+});
+
+test('a tail taken over after an edit: the statements after it are the previous ones, shifted', () => {
+  const base = '/dts-v1/;\n/ { a = <1>; };\n&x { b = <&y>, "s"; l: c; };\n/ { n@1 { reg = <1>; }; };\nlab: &y { d; };\n/delete-node/ &z;\n';
+  for (const parser of ['native', 'tree-sitter'] as const) {
+    const prev = parseText(base, parser).ast;
+    const kept = prev.statements.slice();
+    // blank lines before the fourth statement: the parse resumes before it and takes over the last
+    const at = base.indexOf('/ { n@1');
+    const text = base.slice(0, at) + '\n\n' + base.slice(at);
+    const fresh = parseText(text, parser);
+    const r = parseText(text, parser, undefined, { text: base, ast: prev });
+    assert.equal(r.parsedBy, fresh.parsedBy);
+    assert.deepEqual(strip(r.ast), strip(fresh.ast), parser);
+    assert.deepEqual(marksOf(r.ast), marksOf(fresh.ast), parser);
+    assert.equal(prev.consumed, true);
+    assert.equal(r.ast.statements.at(-1), kept.at(-1), `${parser}: the last statement is moved over`);
+    // a consumed AST is not resumed from again: a second parse from it is a fresh one
+    const again = parseText(text, parser, undefined, { text: base, ast: prev });
+    assert.deepEqual(strip(again.ast), strip(fresh.ast));
+    assert.notEqual(again.ast.statements[0], kept[0]);
+  }
 });

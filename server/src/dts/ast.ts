@@ -99,6 +99,11 @@ export interface DtsAst {
   /** The parser's state after each top-level statement, in order (frontend.ts reuses the
    * statements before an edit and parses only from the last mark before it). */
   marks?: ParseMark[];
+  /** Which parser built the statements (a parse takes over only a tail built the same way). */
+  by?: 'native' | 'tree-sitter';
+  /** A later parse took this AST as its previous one: it may have moved (and shifted) the
+   * statements after the edit, so this AST is never resumed from again (parse_tail.ts). */
+  consumed?: boolean;
 }
 
 /** Where a top-level statement ended (the parse resumes there) and what the AST held then. The

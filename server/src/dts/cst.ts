@@ -14,6 +14,8 @@ import type { Parser, Tree, TreeCursor } from 'web-tree-sitter';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 import wts = require('web-tree-sitter');
 import { DtsParser, markOf, MAX_DEPTH, prefixAst } from './parser.js';
+import { State } from './lexer.js';
+import { adoptTail, tailMark, type TailReuse } from './parse_tail.js';
 import type { DtsAst, Label, NodeDef, ParseMark, PropDef } from './ast.js';
 import { commonPrefix, commonSuffix } from './text_diff.js';
 
@@ -120,7 +122,7 @@ export function hasKnownGap(text: string): boolean {
  * previous tree for that key is reused incrementally. With `reuse`, the statements of a previous
  * AST up to a mark (whose text is unchanged) are taken as they are and only the top-level nodes
  * after it are walked. */
-export function parseWithTreeSitter(text: string, key?: string, reuse?: { ast: DtsAst; mark: ParseMark }): DtsAst | undefined {
+export function parseWithTreeSitter(text: string, key?: string, reuse?: { ast: DtsAst; mark: ParseMark; tail?: TailReuse }): DtsAst | undefined {
   if (!parser || hasKnownGap(text)) return undefined;
   const src = blankLinemarkers(text);
   const old = editedOld(key, src);
@@ -129,7 +131,7 @@ export function parseWithTreeSitter(text: string, key?: string, reuse?: { ast: D
   try {
     if (tree.rootNode.hasError) return undefined;
     if (reuse) {
-      const ast = new CstWalker(text, tree, reuse.ast, reuse.mark).walk();
+      const ast = new CstWalker(text, tree, reuse.ast, reuse.mark, reuse.tail?.prev.by === 'tree-sitter' ? reuse.tail : undefined).walk();
       if (ast) return ast;
     }
     return new CstWalker(text, tree).walk();
@@ -148,9 +150,9 @@ class CstWalker {
   private readonly resumeAt: number;
   private depth = 0;
 
-  constructor(private readonly text: string, tree: Tree, prev?: DtsAst, mark?: ParseMark) {
+  constructor(private readonly text: string, tree: Tree, prev?: DtsAst, mark?: ParseMark, private readonly tail?: TailReuse) {
     this.c = tree.walk();
-    this.ast = prev && mark ? prefixAst(prev, mark) : { v1: false, plugin: false, memreserves: [], statements: [], errors: [], marks: [] };
+    this.ast = prev && mark ? prefixAst(prev, mark, 'tree-sitter') : { v1: false, plugin: false, memreserves: [], statements: [], errors: [], marks: [], by: 'tree-sitter' };
     this.state = { seenBody: mark?.seenBody ?? false };
     this.resumeAt = mark?.end ?? 0;
   }
@@ -171,6 +173,11 @@ class CstWalker {
           // tree-sitter read the next token too; an error-free tree's statement ends at its `;`
           // whatever follows, but the native parser may resume here after a broken edit.
           this.ast.marks!.push(markOf(this.ast, this.state.seenBody, c.endIndex, c.endIndex + 1));
+          const i = this.tail ? tailMark(this.ast, this.tail, c.endIndex, this.state.seenBody, State.PropNodeName) : -1;
+          if (i >= 0) {
+            adoptTail(this.ast, this.tail!, i);
+            break;
+          }
         } while (c.gotoNextSibling());
         c.gotoParent();
       }

@@ -10,7 +10,8 @@ import type { DtsAst, ParseMark } from './ast.js';
 import { preprocess, type FileSystem, type PreprocessResult } from './preprocess/index.js';
 import { SourceMapImpl } from './preprocess/sourcemap.js';
 import type { Finding } from './tree.js';
-import { commonPrefix } from './text_diff.js';
+import { commonPrefix, commonSuffix } from './text_diff.js';
+import type { TailReuse } from './parse_tail.js';
 
 export { canonicalDump } from './canon.js';
 export { initParser, getParser } from './cst.js';
@@ -54,19 +55,22 @@ function fewBraces(text: string): boolean {
   return true;
 }
 
-/** The last statement boundary of `prev` whose parse looked only at text before the first
- * character where `text` differs from the text `prev` was parsed from (the lookahead token
- * counts: error recovery swallows a `}` there). */
-function reusableMark(prev: PreviousParse, text: string): ParseMark | undefined {
+/** What a parse after an edit takes from the previous one: the last statement boundary of `prev`
+ * whose parse looked only at text before the first character where `text` differs (the lookahead
+ * token counts: error recovery swallows a `}` there), and the tail both texts share at their ends
+ * (parse_tail.ts). Nothing from an AST a later parse already took over. */
+function reusable(prev: PreviousParse, text: string): { mark?: ParseMark; tail?: TailReuse } {
   const marks = prev.ast.marks;
-  if (!marks?.length) return undefined;
+  if (!marks?.length || prev.ast.consumed) return {};
   const same = commonPrefix(prev.text, text, prev.samePrefix);
   let lo = 0, hi = marks.length - 1, best = -1;
   while (lo <= hi) {
     const mid = (lo + hi) >> 1;
     if (marks[mid].seen <= same) { best = mid; lo = mid + 1; } else hi = mid - 1;
   }
-  return best < 0 ? undefined : marks[best];
+  const suffix = commonSuffix(prev.text, text, Math.min(prev.text.length, text.length) - same);
+  const tail = suffix > 0 ? { prev: prev.ast, suffix, delta: text.length - prev.text.length, newLength: text.length } : undefined;
+  return { ...(best >= 0 ? { mark: marks[best] } : {}), ...(tail ? { tail } : {}) };
 }
 
 /** A previous parse of the same board, for statement reuse after an edit; `samePrefix`: how
@@ -75,12 +79,14 @@ function reusableMark(prev: PreviousParse, text: string): ParseMark | undefined 
 export interface PreviousParse { text: string; ast: DtsAst; samePrefix?: number }
 
 export function parseText(text: string, parser: CompileTextOptions['parser'] = 'auto', cacheKey?: string, prev?: PreviousParse): { ast: DtsAst; parsedBy: 'tree-sitter' | 'native' } {
-  const mark = prev && reusableMark(prev, text);
+  const { mark, tail } = prev ? reusable(prev, text) : {};
+  // From here on the previous AST may lose its tail to this parse (parse_tail.ts).
+  if (prev && mark) prev.ast.consumed = true;
   if (parser === 'tree-sitter' || (parser !== 'native' && text.length <= TREE_SITTER_MAX_CHARS && fewBraces(text))) {
-    const ast = parseWithTreeSitter(text, cacheKey, mark && prev && { ast: prev.ast, mark });
+    const ast = parseWithTreeSitter(text, cacheKey, mark && prev && { ast: prev.ast, mark, ...(tail ? { tail } : {}) });
     if (ast) return { ast, parsedBy: 'tree-sitter' };
   }
-  return { ast: mark && prev ? resumeDts(text, prev.ast, mark) : parseDts(text), parsedBy: 'native' };
+  return { ast: mark && prev ? resumeDts(text, prev.ast, mark, tail) : parseDts(text), parsedBy: 'native' };
 }
 
 /** Texts beyond this are not parsed (an `input-too-large` finding): the preprocessor's output

@@ -7,6 +7,7 @@
 import { Lexer, State, type Token } from './lexer.js';
 import { parsePrim, type ExprContext } from './expr.js';
 import { parsePropData } from './values.js';
+import { adoptTail, tailMark, type TailReuse } from './parse_tail.js';
 import { NO_LABEL_DEFS, type Data, type DtsAst, type Label, type NodeDef, type ParseError, type ParseMark, type PropDef, type RefTarget, type TopStatement } from './ast.js';
 
 class SyntaxAbort extends Error {}
@@ -67,7 +68,7 @@ export class DtsParser implements ExprContext {
   }
 
   parse(): DtsAst {
-    const ast: DtsAst = { v1: false, plugin: false, memreserves: [], statements: [], errors: this.errors, marks: [] };
+    const ast: DtsAst = { v1: false, plugin: false, memreserves: [], statements: [], errors: this.errors, marks: [], by: 'native' };
     this.parseInto(ast, { seenBody: false }, ast.marks);
     this.finish(ast);
     return ast;
@@ -88,13 +89,21 @@ export class DtsParser implements ExprContext {
 
   /** Top-level statements until the end of this parser's range, appended to `ast`; with `marks`,
    * the state after each statement is recorded there (ending at the next token: its lexing saw
-   * the text up to there). */
-  parseInto(ast: DtsAst, state: { seenBody: boolean }, marks?: ParseMark[]): void {
+   * the text up to there). With `tail`, the parse stops where it can take over the rest of a
+   * previous parse (parse_tail.ts). */
+  parseInto(ast: DtsAst, state: { seenBody: boolean }, marks?: ParseMark[], tail?: TailReuse): void {
     let first = true;
     while (this.tok.kind !== 'eof') {
       if (marks && !first) {
         this.flushLexErrors(ast, this.tok.start);
         marks.push(markOf(ast, state.seenBody, this.tok.start, this.lx.far, this.lx.stateBefore));
+        const i = tail ? tailMark(ast, tail, this.tok.start, state.seenBody, this.lx.stateBefore) : -1;
+        if (i >= 0) {
+          adoptTail(ast, tail!, i);
+          // what the lexer read ahead belongs to the adopted tail (its errors came with it)
+          this.lx.errors.length = 0;
+          return;
+        }
       }
       first = false;
       let seenBody = state.seenBody;
@@ -298,20 +307,20 @@ export function parseDts(text: string): DtsAst {
 
 /** The AST of `text` whose first statements are those of `prev` up to `mark` (the text before
  * mark.end is unchanged): parses only from there on. */
-export function resumeDts(text: string, prev: DtsAst, mark: ParseMark): DtsAst {
-  const ast = prefixAst(prev, mark);
+export function resumeDts(text: string, prev: DtsAst, mark: ParseMark, tail?: TailReuse): DtsAst {
+  const ast = prefixAst(prev, mark, 'native');
   const p = new DtsParser(text, mark.end, text.length, ast.errors, mark.lexState as State);
-  p.parseInto(ast, { seenBody: mark.seenBody }, ast.marks);
+  p.parseInto(ast, { seenBody: mark.seenBody }, ast.marks, tail?.prev.by === 'native' ? tail : undefined);
   p.finish(ast);
   return ast;
 }
 
 /** A new AST holding what `prev` held at `mark` (the marks up to and including it). */
-export function prefixAst(prev: DtsAst, mark: ParseMark): DtsAst {
+export function prefixAst(prev: DtsAst, mark: ParseMark, by: DtsAst['by']): DtsAst {
   const marks = prev.marks ?? [];
   return {
     v1: mark.v1, plugin: mark.plugin, memreserves: prev.memreserves.slice(0, mark.memreserves),
     statements: prev.statements.slice(0, mark.statements), errors: prev.errors.slice(0, mark.errors),
-    marks: marks.slice(0, marks.indexOf(mark) + 1),
+    marks: marks.slice(0, marks.indexOf(mark) + 1), by,
   };
 }
