@@ -1,5 +1,6 @@
 // On-save analysis benchmark (issue 8): analyzeBoard (preprocess + parse + merge + simulate +
-// rules, as `dtmem check` and the language server run it) on each board of corpus/big, beside the
+// rules) as the language server runs it (tree-sitter for the structure when its tree is clean,
+// `parser: 'auto'`; `dtmem check` uses the native parser) on each board of corpus/big, beside the
 // real `cpp | dtc` for the same board in the same run. Per board, median ms of:
 //   cold  - the first analysis in this process state (preprocessor lex cache cleared, no previous
 //           tree-sitter tree for the board);
@@ -9,13 +10,12 @@
 //           inserted after the root node's opening line, with a new value each run. Every run
 //           after the cold one gets the previous analysis (analyzeBoard's `previous`, as the
 //           language server does): the preprocessor resumes after the includes, the parser
-//           reuses the statements before the edit, and the boot simulation is reused when what
-//           it reads is unchanged (the inserted property changes the DTB size, so it re-runs).
+//           reuses the statements before the edit and takes over those after it, and the boot
+//           simulation is reused when what it reads is unchanged (the inserted property changes
+//           the DTB size, so it re-runs).
 // Each analysis runs in its own event-loop turn, as in the language server (one message per
 // turn, idle in between): V8's posted garbage-collection tasks (finishing incremental marking,
-// sweeping) run between saves there, not inside the next analysis. Back to back in one turn, they
-// would land inside the timed calls instead (x1e80100-crd under the server's flags: 0.34 of
-// cpp|dtc against ~0.27 measured this way).
+// sweeping) run between saves there, not inside the next analysis.
 // Targets: warm and edit < cpp|dtc; edit < cpp|dtc / 3.
 // Run: node --import tsx bench/analysis.ts [--runs N] [--json]
 import path from 'node:path';
@@ -44,7 +44,7 @@ async function main(): Promise<void> {
     const one = async (): Promise<{ t: number; a: Analysis }> => {
       await new Promise((resolve) => setImmediate(resolve)); // a new event-loop turn
       const t0 = performance.now();
-      const a = analyzeBoard(abs, { fs, incremental: true, ...(previous ? { previous } : {}) });
+      const a = analyzeBoard(abs, { fs, incremental: true, parser: 'auto', ...(previous ? { previous } : {}) });
       previous = a;
       return { t: performance.now() - t0, a };
     };

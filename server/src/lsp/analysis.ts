@@ -36,6 +36,8 @@ export interface Analysis {
   incremental: boolean;
   /** What analyzeBoard recorded for reusing the simulation (simKey/simTree), when it did. */
   simReuse?: { simKey?: string; simTree?: DtTree };
+  /** The include directories it compiled with (the next analysis of the board reuses them). */
+  includeSetup?: BoardAnalysis['includeSetup'];
   timings: { preprocess: number; parse: number; simulate: number; rules: number; total: number };
   at: Date;
 }
@@ -77,7 +79,7 @@ function boardPrevious(board: string, p: AnalyzeInput['previous']): BoardAnalysi
   if (!front || front.board !== board || !front.incremental) return undefined;
   const s = p?.sim?.board === board ? p.sim : undefined;
   const prev: BoardAnalysis = {
-    entry: board, compile: front.compile, findings: [], timings: { compile: 0, simulate: 0, rules: 0 },
+    entry: board, compile: front.compile, findings: [], timings: { compile: 0, simulate: 0, rules: 0 }, includeSetup: front.includeSetup,
     ...(s?.sim && s.simReuse ? { sim: s.sim, ...s.simReuse } : {}),
   };
   return prev;
@@ -118,6 +120,7 @@ export function analyze(input: AnalyzeInput): Analysis {
     board: input.board, full, versions: session.versions, pre: r.compile.pre, compile: r.compile, sim,
     arch: r.arch ?? arch(input, r) ?? 'none', findings, frontCount, epoch: input.epoch ?? 0, incremental: true,
     ...(r.simKey !== undefined ? { simReuse: { simKey: r.simKey, simTree: r.simTree } } : {}),
+    ...(r.includeSetup ? { includeSetup: r.includeSetup } : {}),
     timings: {
       preprocess: input.reuse && full ? 0 : ct.preprocess, parse: input.reuse && full ? 0 : ct.parse + ct.merge,
       simulate: r.timings.simulate, rules: r.timings.rules, total: performance.now() - t0,
