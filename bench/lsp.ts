@@ -69,6 +69,7 @@ async function main(): Promise<void> {
     // Save of text the as-you-type analysis already parsed: simulation + rules only.
     const resave: number[] = [];
     for (let i = 0; i < N; i++) {
+      await idle();
       const before = c.diagnostics.get(uri(file))!.length;
       const s = performance.now();
       c.save(file);
@@ -92,6 +93,7 @@ async function main(): Promise<void> {
     const hover: number[] = [];
     let hoverLen = 0;
     for (let i = 0; i < N; i++) {
+      await idle();
       const s = performance.now();
       const h = await c.conn.sendRequest<{ contents: { value: string } } | null>('textDocument/hover', { textDocument: { uri: hoverDoc }, position: hpos });
       hover.push(performance.now() - s);
@@ -102,6 +104,7 @@ async function main(): Promise<void> {
     const completion: number[] = [];
     let items = 0;
     for (let i = 0; i < N; i++) {
+      await idle();
       const s = performance.now();
       const r = await c.conn.sendRequest<unknown[]>('textDocument/completion', { textDocument: { uri: uri(file) }, position: cpos });
       completion.push(performance.now() - s);
