@@ -29,6 +29,9 @@ interface BoardState {
   pending?: Kind;
   quick?: Analysis;
   full?: Analysis;
+  /** The newest analysis, published or dropped as stale: the next one resumes from it (a parse
+   * takes over the previous one's statements, so the chain goes through every run). */
+  front?: Analysis;
   /** Resolved after the next run (published or dropped). */
   waiters: (() => void)[];
 }
@@ -170,11 +173,13 @@ export class Service {
       const folder = this.folderOf(board);
       const settings = await this.settings.get(pathToUri(folder ?? board));
       const reuse = kind === 'full' ? this.reusable(st) : undefined;
-      // The kept analyses serve as `previous` (no copy: at most one front end and one simulation
-      // per board), unless files changed on disk or settings changed since.
-      const latest = st.quick ?? st.full;
-      const previous = latest?.epoch === this.epoch ? { front: latest, sim: st.full?.epoch === this.epoch ? st.full : undefined } : undefined;
+      // The newest analysis (even one dropped as stale) and the last full one serve as `previous`
+      // (no copy: at most one front end and one simulation per board), unless files changed on
+      // disk or settings changed since.
+      const front = st.front ?? st.quick ?? st.full;
+      const previous = front?.epoch === this.epoch ? { front, sim: st.full?.epoch === this.epoch ? st.full : undefined } : undefined;
       const a = analyze({ board, full: kind === 'full', fs: this.fs, settings, folder, epoch: this.epoch, reuse, previous });
+      st.front = a;
       // Let edits that arrived while we were busy be applied before judging staleness: the
       // connection reads them in the next poll phase and handles one message per turn.
       for (let i = 0; i < STALE_CHECK_TURNS; i++) await new Promise((r) => setImmediate(r));
@@ -183,9 +188,13 @@ export class Service {
         if (kind === 'full') this.schedule(board, 'full', this.debounceMs);
         return;
       }
-      if (!this.activeBoards().has(board) && !this.waitersWant(st)) return;
+      if (!this.activeBoards().has(board) && !this.waitersWant(st)) {
+        st.front = undefined;
+        return;
+      }
       // A board nobody edits keeps only what requests need; the superseded analysis goes now.
       const kept = this.retention.isHot(board) ? a : slim(a);
+      st.front = kept;
       if (kind === 'full') {
         st.full = kept;
         st.quick = undefined;
@@ -351,6 +360,7 @@ export class Service {
     const st = this.boards.get(board);
     if (st?.quick) st.quick = slim(st.quick);
     if (st?.full) st.full = slim(st.full);
+    if (st) st.front = undefined;
   }
 
   /** What is kept per board (dtmem/memory). */
