@@ -57,12 +57,27 @@ function outlineOf(doc: TextDocument): Outline {
   return o;
 }
 
-/** An open document, or (for requests on files the client has not opened) the file on disk. */
+/** An open document, or (for requests on files the client has not opened) the file on disk.
+ * The last few files read from disk are kept while their version token (inode, size, mtime) is
+ * unchanged: a hover in a large .dtsi would otherwise read it again on every request. */
+const diskDocs = new Map<string, { version: string; doc: TextDocument }>();
+const DISK_DOCS = 4;
+
 function docOf(uri: string): TextDocument | undefined {
   const d = docs.get(uri);
   if (d) return d;
-  const text = service.fs.session().readFile(uriToPath(uri));
-  return text === undefined ? undefined : TextDocument.create(uri, 'dts', 0, text);
+  const file = uriToPath(uri);
+  const fs = service.fs.session();
+  const version = fs.version?.(file);
+  const hit = diskDocs.get(uri);
+  if (hit && version !== undefined && hit.version === version) return hit.doc;
+  const text = fs.readFile(file);
+  if (text === undefined) return undefined;
+  const doc = TextDocument.create(uri, 'dts', 0, text);
+  diskDocs.delete(uri);
+  if (version !== undefined) diskDocs.set(uri, { version, doc });
+  for (const k of diskDocs.keys()) if (diskDocs.size > DISK_DOCS) diskDocs.delete(k);
+  return doc;
 }
 
 /** A what-if analysis, answered and not kept: what it left cached goes unless the board is edited. */
