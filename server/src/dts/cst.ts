@@ -1,11 +1,13 @@
 // tree-sitter-devicetree as the structural parser: loads web-tree-sitter and the grammar once,
-// parses preprocessed text and walks the concrete syntax tree for the statement structure (root
-// and `&ref` fragments, nodes, labels, names). Each property, /delete-*/ and /memreserve/
-// statement is evaluated from its text span by parser.ts, so values keep dtc's semantics where
-// the grammar differs (tree-sitter-gaps.md: `0x10UL`, char literals, `/bits/` lists...). When the
-// tree has an ERROR/MISSING node, or anything the walker does not expect, the caller falls back
-// to parser.ts for the whole text: it implements dtc's grammar, gaps included, and reports real
-// syntax errors where dtc would.
+// parses preprocessed text (incrementally after an edit: the previous tree per board) and walks
+// the top level of the concrete syntax tree: each top-level statement (`/ { }` and `&ref { }`
+// fragments, /dts-v1/, /plugin/, /memreserve/, /delete-node/, /omit-if-no-ref/) is evaluated from
+// its text span by parser.ts, so values and names keep dtc's semantics where the grammar differs
+// (tree-sitter-gaps.md: `0x10UL`, char literals, `/bits/` lists...). Walking deeper through the
+// wasm cursor cost 3-5x parser.ts's time for the same statements (bench/frontend, issue #8). When
+// the tree has an ERROR/MISSING node, or a statement the native parser finds a syntax error in,
+// the caller falls back to parser.ts for the whole text: it implements dtc's grammar, gaps
+// included, and reports real syntax errors where dtc would.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Parser, Tree, TreeCursor } from 'web-tree-sitter';
@@ -13,10 +15,10 @@ import type { Parser, Tree, TreeCursor } from 'web-tree-sitter';
 // build (tree-sitter.cjs); its ESM build relies on import.meta, which a CJS bundle lacks.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 import wts = require('web-tree-sitter');
-import { DtsParser, markOf, MAX_DEPTH, prefixAst } from './parser.js';
+import { DtsParser, markOf, prefixAst } from './parser.js';
 import { State } from './lexer.js';
 import { adoptTail, tailMark, type TailReuse } from './parse_tail.js';
-import type { DtsAst, Label, NodeDef, ParseMark, PropDef } from './ast.js';
+import type { DtsAst, ParseMark } from './ast.js';
 import { commonPrefix, commonSuffix } from './text_diff.js';
 
 let parser: Parser | undefined;
@@ -143,12 +145,14 @@ export function parseWithTreeSitter(text: string, key?: string, reuse?: { ast: D
   }
 }
 
+/** The top-level statements of the grammar: `/ { }` and `&ref { }` nodes and the headers. */
+const TOP_LEVEL = new Set(['node', 'file_version', 'plugin', 'memory_reservation', 'delete_node', 'omit_if_no_ref']);
+
 class CstWalker {
   private readonly c: TreeCursor;
   private readonly ast: DtsAst;
   private readonly state: { seenBody: boolean };
   private readonly resumeAt: number;
-  private depth = 0;
 
   constructor(private readonly text: string, tree: Tree, prev?: DtsAst, mark?: ParseMark, private readonly tail?: TailReuse) {
     this.c = tree.walk();
@@ -167,8 +171,7 @@ class CstWalker {
           if (c.startIndex < this.resumeAt) return undefined;
           const type = c.nodeType;
           if (type === 'comment') continue;
-          if (type === 'node') this.topNode();
-          else if (type === 'file_version' || type === 'plugin' || type === 'memory_reservation' || type === 'delete_node' || type === 'omit_if_no_ref') this.topSpan(c.startIndex, c.endIndex);
+          if (TOP_LEVEL.has(type)) this.topSpan(c.startIndex, c.endIndex);
           else throw new Fallback();
           // tree-sitter read the next token too; an error-free tree's statement ends at its `;`
           // whatever follows, but the native parser may resume here after a broken edit.
@@ -195,153 +198,5 @@ class CstWalker {
     p.flushLexErrors(this.ast);
     if (p.errors.some((e) => e.code === 'syntax')) throw new Fallback();
     this.ast.errors.push(...p.errors);
-  }
-
-  /** A top-level `node`: `/ { }` or `[label:] &ref { }`. */
-  private topNode(): void {
-    const c = this.c;
-    const start = c.startIndex;
-    const labels: Label[] = [];
-    let ref: { text: string; start: number; end: number } | undefined;
-    let root = false;
-    let node: NodeDef | undefined;
-    c.gotoFirstChild();
-    do {
-      const f = c.currentFieldName;
-      if (f === 'label') labels.push({ name: this.text.slice(c.startIndex, c.endIndex), start: c.startIndex, end: c.endIndex });
-      else if (f === 'name') {
-        const s = c.startIndex, e = c.endIndex;
-        if (c.nodeType === 'reference') ref = this.reference(s, e);
-        else if (this.text.slice(s, e) === '/') root = true;
-        else throw new Fallback();
-      } else if (c.nodeType === '{') {
-        node = this.body('', [], start, start, start, false);
-        break;
-      } else if (c.nodeType !== ':' && c.nodeType !== 'comment') throw new Fallback();
-    } while (c.gotoNextSibling());
-    c.gotoParent();
-    if (!node || (root && labels.length) || (ref && labels.length > 1) || (!root && !ref)) throw new Fallback();
-    if (!this.ast.v1 && !this.state.seenBody && !this.ast.memreserves.length) {
-      const at = root ? { start, end: start + 1 } : ref!;
-      this.ast.errors.push({ code: 'dts-v1-missing', message: 'syntax error: the file does not start with /dts-v1/;', start: at.start, end: at.end, severity: 'error' });
-    }
-    if (root) {
-      node.nameStart = start;
-      node.nameEnd = start + 1;
-      this.ast.statements.push({ kind: 'root', node });
-      this.state.seenBody = true;
-      return;
-    }
-    node.nameStart = ref!.start;
-    node.nameEnd = ref!.end;
-    this.state.seenBody = true;
-    const st: DtsAst['statements'][number] = { kind: 'extend', target: { ref: ref!.text, start: ref!.start, end: ref!.end }, node };
-    if (labels.length) st.label = labels[0];
-    this.ast.statements.push(st);
-  }
-
-  /** `&label` or `&{path}` as dtc's lexer would take it (one token, no inner spaces). */
-  private reference(s: number, e: number): { text: string; start: number; end: number } {
-    const raw = this.text.slice(s, e);
-    const m = /^&([a-zA-Z_][a-zA-Z0-9_]*)$/.exec(raw) ?? /^&\{([a-zA-Z0-9,._+*#?@/-]*)\}$/.exec(raw);
-    if (!m) throw new Fallback();
-    return { text: m[1], start: s, end: e };
-  }
-
-  /** The cursor is on `{` of a node; reads members up to `}` `;`. The cursor stays on `{`'s
-   * sibling list (the caller's gotoParent returns to the node). */
-  private body(name: string, labels: Label[], start: number, nameStart: number, nameEnd: number, omit: boolean): NodeDef {
-    if (++this.depth > MAX_DEPTH) throw new Fallback();
-    try {
-      return this.members(name, labels, start, nameStart, nameEnd, omit);
-    } finally {
-      this.depth--;
-    }
-  }
-
-  /** Ids of the node types the walker tells apart (cheaper than type strings: one wasm call). */
-  private ids(): Record<string, number> {
-    if (this.typeIds) return this.typeIds;
-    const lang = getParser()!.language!;
-    const id = (t: string, named = true): number => lang.idForNodeType(t, named) ?? -2;
-    this.typeIds = { node: id('node'), omit: id('omit_if_no_ref'), close: id('}', false), semi: id(';', false), comment: id('comment'), property: id('property'), delprop: id('delete_property'), delnode: id('delete_node') };
-    return this.typeIds;
-  }
-  private typeIds?: Record<string, number>;
-
-  /** Members between `{` and `}`: tree-sitter locates child nodes; the runs of properties and
-   * delete statements between them are parsed natively in one go (few wasm calls). */
-  private members(name: string, labels: Label[], start: number, nameStart: number, nameEnd: number, omit: boolean): NodeDef {
-    const c = this.c;
-    const ids = this.ids();
-    const node: NodeDef = { name, labels, deleted: false, omit, props: [], children: [], start, end: start, nameStart, nameEnd };
-    let sawChild = false;
-    let closed = false;
-    let segStart = c.endIndex;
-    const add = (member: PropDef | NodeDef): void => {
-      if ('props' in member) {
-        node.children.push(member);
-        sawChild = true;
-      } else {
-        if (sawChild) this.ast.errors.push({ code: 'syntax', message: 'Properties must precede subnodes', start: member.start, end: member.end, severity: 'error' });
-        node.props.push(member);
-      }
-    };
-    const flush = (end: number): void => {
-      if (end <= segStart) return;
-      const p = new DtsParser(this.text, segStart, end);
-      const ms = p.membersToEnd();
-      p.flushLexErrors(this.ast);
-      if (!ms || p.errors.some((e) => e.code === 'syntax')) throw new Fallback();
-      this.ast.errors.push(...p.errors);
-      for (const m of ms) add(m);
-    };
-    while (c.gotoNextSibling()) {
-      const type = c.nodeTypeId;
-      if (type === ids.property || type === ids.delprop || type === ids.delnode || type === ids.comment) continue;
-      if (type === ids.close) { flush(c.startIndex); closed = true; continue; }
-      if (type === ids.semi && closed) { node.end = c.endIndex; return node; }
-      if (type === ids.node) {
-        flush(c.startIndex);
-        add(this.childNode(false, c.startIndex));
-        segStart = c.endIndex;
-      } else if (type === ids.omit) {
-        const s = c.startIndex;
-        flush(s);
-        c.gotoFirstChild();
-        if (!c.gotoNextSibling() || c.nodeTypeId !== ids.node) throw new Fallback();
-        add(this.childNode(true, s));
-        c.gotoParent();
-        segStart = c.endIndex;
-      } else throw new Fallback();
-    }
-    throw new Fallback();
-  }
-
-  /** A nested `node` under the cursor: `[label:]... name[@unit] { ... };`. */
-  private childNode(omit: boolean, start: number): NodeDef {
-    const c = this.c;
-    const labels: Label[] = [];
-    let nameStart = -1, nameEnd = -1;
-    let node: NodeDef | undefined;
-    c.gotoFirstChild();
-    do {
-      const f = c.currentFieldName;
-      if (f === 'label') labels.push({ name: this.text.slice(c.startIndex, c.endIndex), start: c.startIndex, end: c.endIndex });
-      else if (f === 'name') {
-        if (c.nodeType === 'reference') throw new Fallback();
-        nameStart = c.startIndex; nameEnd = c.endIndex;
-      } else if (f === 'address') nameEnd = c.endIndex;
-      else if (c.nodeType === '{') {
-        const name = this.text.slice(nameStart, nameEnd);
-        // dtc lexes `name@unit` as one token: anything else (spaces, `/` paths) is not DTS.
-        if (nameStart < 0 || !/^[a-zA-Z0-9,._+*#?@-]+$/.test(name)) throw new Fallback();
-        node = this.body(name, labels, start, nameStart, nameEnd, omit);
-        break;
-      } else if (c.nodeType !== ':' && c.nodeType !== 'comment') throw new Fallback();
-    } while (c.gotoNextSibling());
-    c.gotoParent();
-    if (!node) throw new Fallback();
-    return node;
   }
 }

@@ -170,31 +170,6 @@ export class DtsParser implements ExprContext {
     }
   }
 
-  /** Node members up to the end of the range (a run of properties / deletes between child
-   * nodes that tree-sitter located), or undefined on a syntax error. */
-  membersToEnd(): (PropDef | NodeDef)[] | undefined {
-    const out: (PropDef | NodeDef)[] = [];
-    try {
-      while (this.tok.kind !== 'eof') out.push(this.member(this.tok.start));
-      return out;
-    } catch (e) {
-      if (e instanceof SyntaxAbort) return undefined;
-      throw e;
-    }
-  }
-
-  /** Exactly one node member (property, /delete-property/, /delete-node/ name;) filling the
-   * range, or undefined (the caller then falls back to parsing the whole text here). */
-  memberExact(): PropDef | NodeDef | undefined {
-    try {
-      const m = this.member(this.tok.start);
-      return this.tok.kind === 'eof' ? m : undefined;
-    } catch (e) {
-      if (e instanceof SyntaxAbort) return undefined;
-      throw e;
-    }
-  }
-
   labels(): Label[] {
     if (this.tok.kind !== 'label') return NO_LABEL_DEFS;
     const out: Label[] = [];
