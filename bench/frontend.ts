@@ -48,7 +48,7 @@ async function main(): Promise<void> {
   await initParser();
   console.log(`initParser (web-tree-sitter + grammar): ${(performance.now() - t0).toFixed(1)} ms`);
   const boards = manifest('big');
-  console.log('\nmedian ms; pre = preprocess, ts = tree-sitter parse (incremental after an edit) + CST walk + value parsing,');
+  console.log('\nmedian ms; pre = preprocess, ts = tree-sitter parse (incremental after an edit) + top-level walk + parser.ts per statement,');
   console.log('ts full = the same without a previous tree, nat = native parser, merge = merge + fixups + DtTree');
   console.log('board                                    | cold: pre  parse  merge | warm: pre     ts ts full    nat  merge | total(ts) total(nat) | cpp|dtc');
   for (const b of boards) {

@@ -30,9 +30,9 @@ export interface AnalyzeOptions {
   compiled?: CompileResult;
   /** RAM banks a boot loader would write into /memory (what-if), replacing the tree's. */
   memory?: { base: bigint; size: bigint }[];
-  /** Front-end parser when `compiled` is not given (default `native`: parser.ts builds the same
-   * tree as tree-sitter + CST walk, 1.3-2x faster on the corpus/big boards (bench/frontend), with
-   * no wasm warm-up). */
+  /** Front-end parser when `compiled` is not given (default `native`, as `dtmem check` runs:
+   * parser.ts alone builds the same statements without tree-sitter's parse and its wasm warm-up;
+   * the language server passes `auto`). */
   parser?: 'auto' | 'native' | 'tree-sitter';
   /** The previous analysis of the same board with the same options (the editor's last run):
    * the front end resumes from its state before the edited text. */

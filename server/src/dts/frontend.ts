@@ -1,5 +1,6 @@
-// Public entry of the devicetree front end: preprocessed text -> parse (tree-sitter for the
-// structure, parser.ts for values and as the dtc-exact fallback) -> dtc-style merge and fixups ->
+// Public entry of the devicetree front end: preprocessed text -> parse (tree-sitter checks the
+// text and delimits the top-level statements, parser.ts evaluates them and is the dtc-exact
+// fallback) -> dtc-style merge and fixups ->
 // DtTree with the raw DTB bytes of every property, plus findings with exact ranges.
 // `compileText` takes text that is already expanded (optionally with cpp linemarkers).
 import { parseDts, resumeDts } from './parser.js';
@@ -45,8 +46,9 @@ export interface TextCompileResult extends BuildResult {
  * of flat input (measured on 2 MB of generated properties) against ~0.1-0.2 s for parser.ts, and
  * the largest board of Linux 6.12 preprocesses to 247 KB, so real boards keep tree-sitter. */
 export const TREE_SITTER_MAX_CHARS = 1024 * 1024;
-/** Likewise past this many `{`: the CST walk crosses into wasm per node (150k nodes in 600 KB took
- * 1.2 s against 85 ms native); the largest boards of Linux 6.12 have ~1250. */
+/** Likewise past this many `{` (a bound on tree-sitter's work: when the walk still went through
+ * every node, 150k nodes in 600 KB took 1.2 s against 85 ms native); the largest boards of
+ * Linux 6.12 have ~1250. */
 export const TREE_SITTER_MAX_BRACES = 16384;
 
 function fewBraces(text: string): boolean {
