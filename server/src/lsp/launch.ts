@@ -7,6 +7,8 @@
 //   analysis is still building: measured with bench/analysis.ts under these flags, a one-line
 //   edit costs 0.25-0.46 of cpp|dtc at 4 MB against 0.29-0.47 at 2 MB, and bench:lsp's RSS with
 //   the 5 big boards open is 131-134 MiB at 4 MB against 121-127 MiB at 2 MB (150-161 at 8-16).
+//   Measured again after the allocation cuts of the third session: 4 MB gives 120-129 MiB, 8 MB
+//   139-145 MiB with no faster edit+save (bench:lsp p50 13.6 against 12.0 ms).
 // - --max-old-space-size=256: the old generation's growing factor scales with the heap limit
 //   (V8 heap-controller: 1.3 at <= 256 MB, up to 4 at >= 2 GB, on 64-bit), so the heap stays
 //   near the live set (~50 MB with 5 corpus/big boards open) instead of growing to 200-600 MB of
