@@ -1,5 +1,5 @@
 // The unchanged tail of a previous parse, taken over by the next one (issue #8). After an edit,
-// a parse resumes before it (frontend.ts reusableMark) and would go on to the end of the text; but
+// a parse resumes before it (frontend.ts reusable) and would go on to the end of the text; but
 // the text after the edit is the previous text shifted by the edit's length. Once the parse stands
 // at a statement boundary inside that shared tail, in the state the previous parse had at the
 // same place (same lexer start state, /dts-v1/, /plugin/, a node seen, /memreserve/s seen), every
