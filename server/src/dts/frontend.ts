@@ -70,9 +70,11 @@ function reusable(prev: PreviousParse, text: string): { mark?: ParseMark; tail?:
     const mid = (lo + hi) >> 1;
     if (marks[mid].seen <= same) { best = mid; lo = mid + 1; } else hi = mid - 1;
   }
+  // no resume point, no parse to take a tail over
+  if (best < 0) return {};
   const suffix = commonSuffix(prev.text, text, Math.min(prev.text.length, text.length) - same);
   const tail = suffix > 0 ? { prev: prev.ast, suffix, delta: text.length - prev.text.length, newLength: text.length } : undefined;
-  return { ...(best >= 0 ? { mark: marks[best] } : {}), ...(tail ? { tail } : {}) };
+  return { mark: marks[best], ...(tail ? { tail } : {}) };
 }
 
 /** A previous parse of the same board, for statement reuse after an edit; `samePrefix`: how
